@@ -1,0 +1,39 @@
+# One command per job. `make run` and `make test` are all a fresh machine needs.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test check lint fmt bench bench-full clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/omnicontacts quickstart
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check omnicontacts tests bench
+	$(VENV)/bin/ruff format --check omnicontacts tests bench
+	$(VENV)/bin/mypy
+
+fmt: $(STAMP)
+	$(VENV)/bin/ruff format omnicontacts tests bench
+	$(VENV)/bin/ruff check --fix omnicontacts tests bench
+
+test: lint
+	$(VENV)/bin/pytest -n 2 -p no:cacheprovider
+
+check: test
+
+bench: $(STAMP)
+	$(PY) -m bench.run --quick
+
+bench-full: $(STAMP)
+	$(PY) -m bench.run --full
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

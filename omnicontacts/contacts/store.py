@@ -1,0 +1,143 @@
+"""The only place that talks SQL for contacts.
+
+Besides the document, a contact writes lookup keys to `contact_keys` (each e-mail, each phone,
+each channel's visitor id), so "which contact has this visitor / e-mail / phone" is an index
+lookup. Contact writes go through `insert` / `replace` here, which refresh the keys.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, delete, insert, select
+from sqlalchemy.engine import Connection
+
+from omnicontacts.db import tables
+from omnicontacts.db.documents import Collection, Document
+from omnicontacts.livechat.store import like_pattern
+
+SEP = "\x1f"
+
+
+def _search_text(doc: Document) -> str:
+    parts = [str(doc.get("name") or "")]
+    parts += [str(e.get("address", "")) for e in doc.get("emails") or []]
+    parts += [str(p.get("phoneNumber", "")) for p in doc.get("phones") or []]
+    return SEP.join(parts).lower()
+
+
+def _columns(doc: Document) -> dict[str, Any]:
+    unknown = doc.get("unknown")
+    return {
+        "enabled": doc.get("enabled") is not False,
+        "unknown": unknown if isinstance(unknown, bool) else None,
+        "name": doc.get("name"),
+        "pre_registration": doc.get("preRegistration") is True,
+        "created_at": doc.get("createdAt"),
+        "search_text": _search_text(doc),
+    }
+
+
+_contacts = Collection(tables.contacts, _columns)
+C = tables.contacts.c
+K = tables.contact_keys.c
+
+
+def _keys(doc: Document) -> set[tuple[str, str]]:
+    keys = {("email", str(e["address"])) for e in doc.get("emails") or [] if e.get("address")}
+    keys |= {("phone", str(p["phoneNumber"])) for p in doc.get("phones") or [] if p.get("phoneNumber")}
+    for channel in doc.get("channels") or []:
+        visitor_id = (channel.get("visitor") or {}).get("visitorId")
+        if visitor_id:
+            keys.add(("visitor", str(visitor_id)))
+    return keys
+
+
+def _write_keys(conn: Connection, doc: Document) -> None:
+    conn.execute(delete(tables.contact_keys).where(K.contact_id == doc["_id"]))
+    keys = _keys(doc)
+    if keys:
+        conn.execute(
+            insert(tables.contact_keys),
+            [{"kind": kind, "value": value[:512], "contact_id": doc["_id"]} for kind, value in sorted(keys)],
+        )
+
+
+def get(conn: Connection, contact_id: str, *, for_update: bool = False) -> Document | None:
+    return _contacts.get(conn, contact_id, for_update=for_update)
+
+
+def get_enabled(conn: Connection, contact_id: str, *, for_update: bool = False) -> Document | None:
+    doc = _contacts.get(conn, contact_id, for_update=for_update)
+    return doc if doc is not None and doc.get("enabled") is not False else None
+
+
+def get_many(conn: Connection, ids: list[str]) -> dict[str, Document]:
+    return _contacts.get_many(conn, ids)
+
+
+def insert_contact(conn: Connection, doc: Document) -> Document:
+    _contacts.insert(conn, doc)
+    _write_keys(conn, doc)
+    return doc
+
+
+def insert_contacts(conn: Connection, docs: list[Document], *, touch: bool = True) -> None:
+    """Bulk insert (demo data, benchmarks), keys included."""
+    _contacts.insert_many(conn, docs, touch=touch)
+    rows = [{"kind": k, "value": v[:512], "contact_id": d["_id"]} for d in docs for k, v in sorted(_keys(d))]
+    if rows:
+        conn.execute(insert(tables.contact_keys), rows)
+
+
+def replace_contact(conn: Connection, doc: Document) -> Document:
+    _contacts.replace(conn, doc)
+    _write_keys(conn, doc)
+    return doc
+
+
+def ids_with_key(conn: Connection, kind: str, value: str) -> list[str]:
+    rows = conn.execute(select(K.contact_id).where(K.kind == kind, K.value == value).order_by(K.contact_id))
+    return [row[0] for row in rows]
+
+
+def contacts_with_key(conn: Connection, kind: str, value: str, *, for_update: bool = False) -> list[Document]:
+    """Contacts holding an e-mail / phone / visitor key, oldest first."""
+    ids = ids_with_key(conn, kind, value)
+    if not ids:
+        return []
+    return _contacts.find(conn, C.id.in_(ids), order_by=[C.created_at, C.id], for_update=for_update)
+
+
+def exists_with_key(conn: Connection, kind: str, value: str) -> bool:
+    return bool(ids_with_key(conn, kind, value))
+
+
+def exists(conn: Connection, contact_id: str) -> bool:
+    return conn.execute(select(C.id).where(C.id == contact_id)).first() is not None
+
+
+def search_filter(search_text: str | None, unknown: bool) -> list[ColumnElement[bool]]:
+    """contacts.search: enabled, `unknown` equal, literal case-insensitive substring of name,
+    an e-mail or a phone (stored lower-cased in `search_text`)."""
+    where: list[ColumnElement[bool]] = [C.enabled.is_(True), C.unknown.is_(unknown)]
+    if search_text:
+        if SEP in search_text:
+            where.append(C.id.is_(None))  # cannot match a single field
+        else:
+            where.append(C.search_text.like(like_pattern(search_text.lower()), escape="\\"))
+    return where
+
+
+def search(
+    conn: Connection, where: list[ColumnElement[bool]], order_by: list[Any], offset: int, limit: int | None
+) -> tuple[list[Document], int]:
+    return (
+        _contacts.find(conn, *where, order_by=order_by, limit=limit, offset=offset),
+        _contacts.count(conn, *where),
+    )
+
+
+SORT_COLUMNS: dict[str, Any] = {"_id": C.id, "createdAt": C.created_at}
+DOC_COLUMN = C.doc
+ID_COLUMN = C.id

@@ -1,0 +1,275 @@
+"""The only place that talks SQL for visitors, rooms, messages, inquiries, subscriptions,
+custom-field definitions and departments.
+
+Room writes go through `insert_room` / `replace_room` / `delete_rooms` only: they keep the
+per-contact closed-room counters (`contact_room_counts`) exact in the same transaction, which is
+what lets contacts.history answer `total` without counting a long history row by row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, or_, select, text
+from sqlalchemy.engine import Connection
+
+from omnicontacts.db import tables
+from omnicontacts.db.documents import Collection, Document
+
+
+def like_pattern(term: str) -> str:
+    """A LIKE pattern matching `term` literally anywhere (escape char: backslash)."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+# ---- visitors -----------------------------------------------------------------------------------
+def _visitor_columns(doc: Document) -> dict[str, Any]:
+    emails = doc.get("visitorEmails") or []
+    phones = doc.get("phone") or []
+    return {
+        "token": doc.get("token") or "",
+        "enabled": doc.get("disabled") is not True,
+        "email_lower": str(emails[0].get("address", "")).lower() if emails else None,
+        "phone": phones[0].get("phoneNumber") if phones else None,
+    }
+
+
+visitors = Collection(tables.visitors, _visitor_columns)
+V = tables.visitors.c
+
+
+def visitor_by_token(conn: Connection, token: str, *, for_update: bool = False) -> Document | None:
+    found = visitors.find(conn, V.token == token, V.enabled.is_(True), order_by=[V.id], limit=1,
+                          for_update=for_update)  # fmt: skip
+    return found[0] if found else None
+
+
+def visitor_by_phone(conn: Connection, phone: str) -> Document | None:
+    return visitors.find_one(conn, V.phone == phone, V.enabled.is_(True), order_by=[V.id])
+
+
+def visitor_by_email(conn: Connection, email: str) -> Document | None:
+    return visitors.find_one(conn, V.email_lower == email.lower(), V.enabled.is_(True), order_by=[V.id])
+
+
+def visitor_by_id(conn: Connection, visitor_id: str) -> Document | None:
+    doc = visitors.get(conn, visitor_id)
+    return doc if doc is not None and doc.get("disabled") is not True else None
+
+
+# ---- rooms --------------------------------------------------------------------------------------
+def _lower(value: Any) -> str:
+    return str(value).lower() if value is not None else ""
+
+
+def _room_columns(doc: Document) -> dict[str, Any]:
+    source = doc.get("source") or {}
+    v = doc.get("v") or {}
+    return {
+        "t": doc.get("t", "l"),
+        "contact_id": doc.get("contactId"),
+        "v_id": v.get("_id"),
+        "v_token": v.get("token"),
+        "open": doc.get("open") is True,
+        "ts": doc.get("ts"),
+        "closed_at": doc.get("closedAt"),
+        # lower-cased copies for the case-insensitive history `source` filter
+        "source_type": _lower(source.get("type")),
+        "source_alias": _lower(source.get("alias")),
+    }
+
+
+_rooms = Collection(tables.rooms, _room_columns)
+R = tables.rooms.c
+CRC = tables.contact_room_counts.c
+
+_BUMP = text(
+    """
+    INSERT INTO contact_room_counts (contact_id, source_type, source_alias, closed)
+    VALUES (:contact_id, :source_type, :source_alias, :delta)
+    ON CONFLICT (contact_id, source_type, source_alias)
+    DO UPDATE SET closed = contact_room_counts.closed + :delta
+    """
+)
+
+
+def _count_key(columns: dict[str, Any] | Any) -> tuple[str, str, str] | None:
+    get = columns.get if isinstance(columns, dict) else lambda k: getattr(columns, k)
+    if get("contact_id") is None or get("closed_at") is None:
+        return None
+    return (get("contact_id"), get("source_type") or "", get("source_alias") or "")
+
+
+def _bump(conn: Connection, key: tuple[str, str, str] | None, delta: int) -> None:
+    if key is not None:
+        conn.execute(
+            _BUMP, {"contact_id": key[0], "source_type": key[1], "source_alias": key[2], "delta": delta}
+        )
+
+
+def room(conn: Connection, rid: str, *, for_update: bool = False) -> Document | None:
+    return _rooms.get(conn, rid, for_update=for_update)
+
+
+def rooms_where(conn: Connection, *where: ColumnElement[bool], for_update: bool = False) -> list[Document]:
+    return _rooms.find(conn, *where, order_by=[R.ts, R.id], for_update=for_update)
+
+
+def open_rooms_of_token(conn: Connection, token: str) -> list[Document]:
+    return rooms_where(conn, R.v_token == token, R.open.is_(True))
+
+
+def rooms_by_ids(conn: Connection, ids: Iterable[str]) -> dict[str, Document]:
+    return _rooms.get_many(conn, ids)
+
+
+def insert_room(conn: Connection, doc: Document) -> Document:
+    _rooms.insert(conn, doc)
+    _bump(conn, _count_key(_room_columns(doc)), 1)
+    return doc
+
+
+def insert_rooms(conn: Connection, docs: list[Document], *, touch: bool = True) -> None:
+    """Bulk insert (demo data, benchmarks), counters included."""
+    _rooms.insert_many(conn, docs, touch=touch)
+    totals: dict[tuple[str, str, str], int] = {}
+    for doc in docs:
+        key = _count_key(_room_columns(doc))
+        if key is not None:
+            totals[key] = totals.get(key, 0) + 1
+    for key, delta in totals.items():
+        _bump(conn, key, delta)
+
+
+def replace_room(conn: Connection, doc: Document) -> Document:
+    before = conn.execute(
+        select(R.contact_id, R.closed_at, R.source_type, R.source_alias).where(R.id == doc["_id"])
+    ).first()
+    _rooms.replace(conn, doc)
+    old_key = _count_key(before) if before is not None else None
+    new_key = _count_key(_room_columns(doc))
+    if old_key != new_key:
+        _bump(conn, old_key, -1)
+        _bump(conn, new_key, 1)
+    return doc
+
+
+def delete_rooms(conn: Connection, rids: list[str]) -> None:
+    if not rids:
+        return
+    rows = conn.execute(
+        select(R.contact_id, R.closed_at, R.source_type, R.source_alias).where(R.id.in_(rids))
+    ).all()
+    for row in rows:
+        _bump(conn, _count_key(row), -1)
+    _rooms.delete(conn, R.id.in_(rids))
+    messages.delete(conn, M.rid.in_(rids))
+    subscriptions.delete(conn, S.rid.in_(rids))
+    inquiries.delete(conn, I.rid.in_(rids))
+
+
+# ---- messages -----------------------------------------------------------------------------------
+messages = Collection(
+    tables.messages,
+    lambda doc: {"rid": doc["rid"], "ts": doc["ts"], "t": doc.get("t"), "msg": doc.get("msg") or ""},
+)
+M = tables.messages.c
+
+
+def insert_message(conn: Connection, doc: Document) -> Document:
+    return messages.insert(conn, doc)
+
+
+def transcript_filter(rid: str, search_term: str | None) -> list[ColumnElement[bool]]:
+    """Conversation messages of a room (no system messages but the closing one), optionally
+    narrowed to a literal, case-insensitive substring of `msg`."""
+    where: list[ColumnElement[bool]] = [M.rid == rid, or_(M.t.is_(None), M.t == "livechat-close")]
+    if search_term:
+        where.append(func.lower(M.msg).like(like_pattern(search_term.lower()), escape="\\"))
+    return where
+
+
+def transcript_page(
+    conn: Connection, rid: str, search_term: str | None, offset: int, limit: int | None, descending: bool
+) -> tuple[list[Document], int]:
+    where = transcript_filter(rid, search_term)
+    order = [M.ts.desc(), M.id.desc()] if descending else [M.ts.asc(), M.id.asc()]
+    return messages.find(conn, *where, order_by=order, limit=limit, offset=offset), messages.count(conn, *where)
+
+
+def messages_of_room(
+    conn: Connection, rid: str, *, since: str | None = None, until: str | None = None, limit: int | None = None
+) -> list[Document]:
+    """Newest first, optionally within (since, until]."""
+    where: list[ColumnElement[bool]] = [M.rid == rid]
+    if since:
+        where.append(M.ts > since)
+    if until:
+        where.append(M.ts < until)
+    return messages.find(conn, *where, order_by=[M.ts.desc(), M.id.desc()], limit=limit)
+
+
+# ---- inquiries ----------------------------------------------------------------------------------
+inquiries = Collection(
+    tables.inquiries,
+    lambda doc: {
+        "rid": doc["rid"],
+        "status": doc.get("status", "queued"),
+        "ts": doc["ts"],
+        "v_id": (doc.get("v") or {}).get("_id"),
+        "department": doc.get("department"),
+    },
+)
+I = tables.inquiries.c  # noqa: E741
+
+
+def inquiry_of_room(conn: Connection, rid: str, *, for_update: bool = False) -> Document | None:
+    found = inquiries.find(conn, I.rid == rid, limit=1, for_update=for_update)
+    return found[0] if found else None
+
+
+# ---- subscriptions ------------------------------------------------------------------------------
+subscriptions = Collection(
+    tables.subscriptions,
+    lambda doc: {"rid": doc["rid"], "user_id": doc["u"]["_id"], "v_id": (doc.get("v") or {}).get("_id")},
+)
+S = tables.subscriptions.c
+
+
+def subscription(conn: Connection, rid: str, user_id: str) -> Document | None:
+    return subscriptions.find_one(conn, S.rid == rid, S.user_id == user_id)
+
+
+def delete_subscriptions_of_user(conn: Connection, user_id: str) -> None:
+    subscriptions.delete(conn, S.user_id == user_id)
+
+
+# ---- custom-field definitions -------------------------------------------------------------------
+custom_fields = Collection(tables.custom_fields, lambda doc: {"seq": doc.get("_seq", 0)})
+CF = tables.custom_fields.c
+
+
+def all_custom_fields(conn: Connection) -> list[Document]:
+    """Every definition in creation order."""
+    return custom_fields.find(conn, order_by=[CF.seq, CF.id])
+
+
+def insert_custom_field(conn: Connection, doc: Document) -> Document:
+    seq = conn.execute(select(func.coalesce(func.max(CF.seq), 0))).scalar() or 0
+    stored = custom_fields.insert(conn, {**doc, "_seq": int(seq) + 1})
+    return public_custom_field(stored)
+
+
+def public_custom_field(doc: Document) -> Document:
+    return {k: v for k, v in doc.items() if k != "_seq"}
+
+
+# ---- departments --------------------------------------------------------------------------------
+departments = Collection(tables.departments, lambda doc: {"name": doc.get("name")})
+D = tables.departments.c
+
+
+def department_by_id_or_name(conn: Connection, value: str) -> Document | None:
+    return departments.get(conn, value) or departments.find_one(conn, D.name == value, order_by=[D.id])
