@@ -38,7 +38,7 @@ def engines() -> list[str]:
     return ["sqlite", "postgresql"] if pgserver.find_bindir() is not None else ["sqlite"]
 
 
-def test_config(url: str, **overrides: object) -> Config:
+def make_config(url: str, **overrides: object) -> Config:
     base = {"database_url": url, "test_mode": True, "pool_size": 4}
     base.update(overrides)
     return Config(**base)  # type: ignore[arg-type]
@@ -62,7 +62,7 @@ def pg_server() -> Iterator[pgserver.PgServer | None]:
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
     engine = make_engine(f"sqlite:///{path}")
-    prepare(engine, test_config(f"sqlite:///{path}"))
+    prepare(engine, make_config(f"sqlite:///{path}"))
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()
@@ -78,7 +78,7 @@ def pg_template(pg_server: pgserver.PgServer | None) -> str | None:
         conn.execute(text("CREATE DATABASE omni_template"))
     admin.dispose()
     engine = make_engine(pg_server.url("omni_template"))
-    prepare(engine, test_config(pg_server.url("omni_template")))
+    prepare(engine, make_config(pg_server.url("omni_template")))
     engine.dispose()
     return "omni_template"
 
@@ -123,7 +123,7 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 @pytest.fixture
 def config(database_url: str) -> Config:
-    return test_config(database_url)
+    return make_config(database_url)
 
 
 @pytest.fixture

@@ -51,7 +51,9 @@ def build(endpoints: list[Endpoint]) -> dict[str, Any]:
         if schema is not None and not ep.reads_body:
             required = set(schema.get("required", []))
             for name, prop in (schema.get("properties") or {}).items():
-                params.append({"name": name, "in": "query", "required": name in required, "schema": _clean(prop)})
+                params.append(
+                    {"name": name, "in": "query", "required": name in required, "schema": _clean(prop)}
+                )
             if "oneOf" in schema:
                 op["x-query-oneOf"] = _clean(schema["oneOf"])
         if params:

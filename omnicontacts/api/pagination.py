@@ -42,7 +42,11 @@ def resolve_page(params: dict[str, Any], setting: Callable[[str], Any]) -> Page:
 
 
 def _positive_int(value: Any, fallback: int) -> int:
-    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) and value > 0 else fallback
+    return (
+        int(value)
+        if isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+        else fallback
+    )
 
 
 def invalid_sort(raw: str) -> Coded:

@@ -25,9 +25,13 @@ def login(call: Call) -> Mapping[str, Any]:
     if isinstance(resume, str) and resume and password is None:
         user, token = service.login_with_resume(call.conn, resume)
     else:
-        form = next((k for k in ("user", "username", "email") if isinstance(body.get(k), str) and body[k]), None)
+        form = next(
+            (k for k in ("user", "username", "email") if isinstance(body.get(k), str) and body[k]), None
+        )
         if form is None or not isinstance(password, str) or not password:
-            raise Raw(401, {"success": False, "error": "Unauthorized", "status": "error", "message": "Unauthorized"})
+            raise Raw(
+                401, {"success": False, "error": "Unauthorized", "status": "error", "message": "Unauthorized"}
+            )
         user, token = service.login(call.conn, body[form], password, form)
     me = me_view(user, call.config.site_url)
     return {"status": "success", "data": {"userId": user["_id"], "authToken": token, "me": me}}

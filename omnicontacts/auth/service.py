@@ -18,7 +18,9 @@ log = logging.getLogger(__name__)
 
 TEST_ADMIN_ID = "rocketchat.internal.admin.test"
 
-_UNAUTHORIZED = Raw(401, {"success": False, "error": "Unauthorized", "status": "error", "message": "Unauthorized"})
+_UNAUTHORIZED = Raw(
+    401, {"success": False, "error": "Unauthorized", "status": "error", "message": "Unauthorized"}
+)
 
 
 def authenticate(conn: Connection, user_id: str, token: str) -> tuple[Document, str] | None:

@@ -121,6 +121,11 @@ def open_rooms_of_token(conn: Connection, token: str) -> list[Document]:
     return rooms_where(conn, R.v_token == token, R.open.is_(True))
 
 
+def rooms_of_contact(conn: Connection, contact_id: str, *, for_update: bool = False) -> list[Document]:
+    """Every room of a contact, open or closed (renaming cascade, contacts.md §1.2)."""
+    return rooms_where(conn, R.contact_id == contact_id, for_update=for_update)
+
+
 def rooms_by_ids(conn: Connection, ids: Iterable[str]) -> dict[str, Document]:
     return _rooms.get_many(conn, ids)
 
@@ -196,11 +201,18 @@ def transcript_page(
 ) -> tuple[list[Document], int]:
     where = transcript_filter(rid, search_term)
     order = [M.ts.desc(), M.id.desc()] if descending else [M.ts.asc(), M.id.asc()]
-    return messages.find(conn, *where, order_by=order, limit=limit, offset=offset), messages.count(conn, *where)
+    return messages.find(conn, *where, order_by=order, limit=limit, offset=offset), messages.count(
+        conn, *where
+    )
 
 
 def messages_of_room(
-    conn: Connection, rid: str, *, since: str | None = None, until: str | None = None, limit: int | None = None
+    conn: Connection,
+    rid: str,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int | None = None,
 ) -> list[Document]:
     """Newest first, optionally within (since, until]."""
     where: list[ColumnElement[bool]] = [M.rid == rid]
@@ -230,6 +242,14 @@ def inquiry_of_room(conn: Connection, rid: str, *, for_update: bool = False) -> 
     return found[0] if found else None
 
 
+def inquiries_of_visitors(
+    conn: Connection, visitor_ids: list[str], *, for_update: bool = False
+) -> list[Document]:
+    if not visitor_ids:
+        return []
+    return inquiries.find(conn, I.v_id.in_(visitor_ids), order_by=[I.id], for_update=for_update)
+
+
 # ---- subscriptions ------------------------------------------------------------------------------
 subscriptions = Collection(
     tables.subscriptions,
@@ -240,6 +260,14 @@ S = tables.subscriptions.c
 
 def subscription(conn: Connection, rid: str, user_id: str) -> Document | None:
     return subscriptions.find_one(conn, S.rid == rid, S.user_id == user_id)
+
+
+def subscriptions_of_visitors(
+    conn: Connection, visitor_ids: list[str], *, for_update: bool = False
+) -> list[Document]:
+    if not visitor_ids:
+        return []
+    return subscriptions.find(conn, S.v_id.in_(visitor_ids), order_by=[S.id], for_update=for_update)
 
 
 def delete_subscriptions_of_user(conn: Connection, user_id: str) -> None:

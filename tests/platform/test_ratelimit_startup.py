@@ -9,13 +9,13 @@ from sqlalchemy import Engine
 from omnicontacts.bootstrap import prepare
 from omnicontacts.settings_store import store as settings_store
 from omnicontacts.users import store as users_store
-from tests.conftest import test_config
+from tests.conftest import make_config
 from tests.support import Api
 
 
 class TestRateLimiter:
     def test_default_limit_then_429_with_wait_and_headers(self, engine: Engine, database_url: str) -> None:
-        with Api.start(engine, test_config(database_url, test_mode=False)) as api:
+        with Api.start(engine, make_config(database_url, test_mode=False)) as api:
             for i in range(10):
                 res = api.get("/api/info", as_=None, headers={"X-Real-IP": "10.9.9.9"})
                 assert res.status_code == 200
@@ -34,7 +34,7 @@ class TestRateLimiter:
             assert other.status_code == 200
 
     def test_counters_are_shared_by_separate_app_instances(self, engine: Engine, database_url: str) -> None:
-        config = test_config(database_url, test_mode=False)
+        config = make_config(database_url, test_mode=False)
         with Api.start(engine, config) as first, Api.start(engine, config) as second:
             for _ in range(5):
                 assert first.get("/api/info", as_=None).status_code == 200
@@ -44,7 +44,7 @@ class TestRateLimiter:
     def test_bypass_permission_and_disabled_setting_are_never_limited(
         self, engine: Engine, database_url: str
     ) -> None:
-        with Api.start(engine, test_config(database_url, test_mode=False)) as api:
+        with Api.start(engine, make_config(database_url, test_mode=False)) as api:
             admin = api.admin  # one login call
             for _ in range(12):
                 assert api.get("me", as_=admin).status_code == 200
@@ -59,7 +59,7 @@ class TestRateLimiter:
             assert "x-ratelimit-limit" not in res.headers
 
     def test_rate_limit_runs_after_auth_and_before_validation(self, engine: Engine, database_url: str) -> None:
-        with Api.start(engine, test_config(database_url, test_mode=False)) as api:
+        with Api.start(engine, make_config(database_url, test_mode=False)) as api:
             plain = api.create_user()
             assert api.post("users.create", {}, as_=None).status_code == 401
             for _ in range(10):
@@ -69,7 +69,7 @@ class TestRateLimiter:
 
 class TestStartup:
     def test_overwrite_setting_forces_value_every_start(self, engine: Engine, database_url: str) -> None:
-        config = test_config(
+        config = make_config(
             database_url,
             overwrite_settings={"Livechat_accept_chats_with_no_agents": "TRUE", "API_Default_Count": "7abc"},
         )
@@ -80,19 +80,19 @@ class TestStartup:
 
     def test_admin_pass_creates_admin_only_when_none_exists(self, engine: Engine, database_url: str) -> None:
         # the template has the TEST_MODE admin, so ADMIN_PASS is ignored
-        assert prepare(engine, test_config(database_url, admin_pass="pw-1")) is None
+        assert prepare(engine, make_config(database_url, admin_pass="pw-1")) is None
         with engine.begin() as conn:
             users_store.delete_user(conn, "rocketchat.internal.admin.test")
         created = prepare(
             engine,
-            test_config(database_url, test_mode=False, admin_pass="pw-2", admin_username="bad name!",
+            make_config(database_url, test_mode=False, admin_pass="pw-2", admin_username="bad name!",
                         admin_email="boss@example.com"),  # fmt: skip
         )
         assert created is not None
         assert created["username"] == "admin"
         assert created["roles"] == ["admin"]
         assert created["emails"] == [{"address": "boss@example.com", "verified": False}]
-        assert prepare(engine, test_config(database_url, test_mode=False, admin_pass="pw-3")) is None
+        assert prepare(engine, make_config(database_url, test_mode=False, admin_pass="pw-3")) is None
 
     def test_test_admin_is_recreated_and_can_log_in(self, api: Api) -> None:
         me = api.get("me").json()
