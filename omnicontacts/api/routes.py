@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from omnicontacts.api.endpoint import Endpoint
 from omnicontacts.auth import handlers as auth
+from omnicontacts.history import handlers as history
 from omnicontacts.permissions import handlers as permissions
 from omnicontacts.settings_store import handlers as settings
 from omnicontacts.users import handlers as users
@@ -42,4 +43,17 @@ LIVECHAT: list[Endpoint] = []
 # --- contacts and history (contacts.md, contacts-history.md) ------------------------------------
 CONTACTS: list[Endpoint] = []
 
-ENDPOINTS: list[Endpoint] = PLATFORM + LIVECHAT + CONTACTS
+# --- contact history (contacts-history.md) ----------------------------------------------------
+HISTORY: list[Endpoint] = [
+    E(
+        "GET",
+        "omnichannel/contacts.history",
+        history.contacts_history,
+        permissions=("view-livechat-contact-history",),
+        schema=history.QUERY_SCHEMA,
+        summary="A contact's closed conversations, paged and sorted",
+        tag="contacts",
+    ),
+]
+
+ENDPOINTS: list[Endpoint] = PLATFORM + LIVECHAT + CONTACTS + HISTORY

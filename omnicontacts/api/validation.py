@@ -159,7 +159,7 @@ def _check(schema: dict[str, Any], holder: Any, key: Any, composite: bool) -> li
         return errors
 
     for rule in _TYPED_RULES:
-        message = rule(schema, holder, key)
+        message = rule(schema, holder, key, composite)
         if message:
             return message
     return []
@@ -180,7 +180,7 @@ def _one_of(branches: list[dict[str, Any]], holder: Any, key: Any) -> list[str]:
     return [] if valid else [*errors, ONE_OF_MESSAGE]
 
 
-def _number_rules(schema: dict[str, Any], holder: Any, key: Any) -> list[str]:
+def _number_rules(schema: dict[str, Any], holder: Any, key: Any, composite: bool) -> list[str]:
     data = holder[key]
     if not _has_type("number", data):
         return []
@@ -191,7 +191,7 @@ def _number_rules(schema: dict[str, Any], holder: Any, key: Any) -> list[str]:
     return []
 
 
-def _string_rules(schema: dict[str, Any], holder: Any, key: Any) -> list[str]:
+def _string_rules(schema: dict[str, Any], holder: Any, key: Any, composite: bool) -> list[str]:
     data = holder[key]
     if not isinstance(data, str):
         return []
@@ -212,7 +212,7 @@ def _string_rules(schema: dict[str, Any], holder: Any, key: Any) -> list[str]:
     return []
 
 
-def _array_rules(schema: dict[str, Any], holder: Any, key: Any) -> list[str]:
+def _array_rules(schema: dict[str, Any], holder: Any, key: Any, composite: bool) -> list[str]:
     data = holder[key]
     if not isinstance(data, list):
         return []
@@ -231,13 +231,13 @@ def _array_rules(schema: dict[str, Any], holder: Any, key: Any) -> list[str]:
         if not isinstance(items, dict):
             raise ValueError("only a single `items` schema is supported")
         for index in range(len(data)):
-            errors = _check(items, data, index, composite=False)
+            errors = _check(items, data, index, composite)
             if errors:
                 return errors
     return []
 
 
-def _object_rules(schema: dict[str, Any], holder: Any, key: Any) -> list[str]:
+def _object_rules(schema: dict[str, Any], holder: Any, key: Any, composite: bool) -> list[str]:
     data = holder[key]
     if not isinstance(data, dict):
         return []
@@ -252,12 +252,12 @@ def _object_rules(schema: dict[str, Any], holder: Any, key: Any) -> list[str]:
                 continue
             if extra is False:
                 return ["must NOT have additional properties"]
-            errors = _check(extra, data, name, composite=False)
+            errors = _check(extra, data, name, composite)
             if errors:
                 return errors
     for name, subschema in properties.items():
         if name in data:
-            errors = _check(subschema, data, name, composite=False)
+            errors = _check(subschema, data, name, composite)
             if errors:
                 return errors
     return []

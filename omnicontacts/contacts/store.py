@@ -138,6 +138,6 @@ def search(
     )
 
 
-SORT_COLUMNS: dict[str, Any] = {"_id": C.id, "createdAt": C.created_at}
+SORT_COLUMNS: dict[str, Any] = {"_id": C.id}
 DOC_COLUMN = C.doc
 ID_COLUMN = C.id

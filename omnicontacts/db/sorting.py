@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ARRAY, ColumnElement, Numeric, Text, bindparam, case, cast, func, literal
+from sqlalchemy import ARRAY, ColumnElement, Numeric, Text, bindparam, case, cast, func
 from sqlalchemy.sql.elements import UnaryExpression
 
 SortKeys = Sequence[tuple[str, int]]
@@ -41,7 +41,8 @@ def order_by(
     id_column: ColumnElement[Any],
 ) -> list[Any]:
     """ORDER BY clauses for `keys` (already validated: non-empty segments, ±1), with `_id`
-    ascending appended as the final tie breaker unless already present."""
+    ascending appended as the final tie breaker unless already present. `columns` maps paths to
+    plain columns that hold the same value and are never NULL in the caller's query."""
     clauses: list[Any] = []
     has_id = False
     for key, direction in keys:
@@ -49,7 +50,9 @@ def order_by(
             has_id = True
         column = columns.get(key)
         if column is not None:
-            clauses.append(_direction(column, direction))
+            # a mapped column is never NULL in the caller's query, so plain ASC/DESC is exact and
+            # matches the column's index on both engines
+            clauses.append(column.asc() if direction > 0 else column.desc())
             continue
         clauses.extend(_json_clauses(doc, key.split("."), direction, dialect))
     if not has_id:
@@ -61,7 +64,7 @@ def _json_clauses(doc: ColumnElement[Any], segments: list[str], direction: int, 
     if dialect == "postgresql":
         path = bindparam(None, segments, type_=ARRAY(Text))
         value = doc.op("#>")(path)
-        text = doc.op("#>>")(path)
+        text = doc.op("#>>", return_type=Text)(path)
         kind = func.jsonb_typeof(value)
         rank = case(
             (kind == "number", 1),
@@ -88,6 +91,3 @@ def _json_clauses(doc: ColumnElement[Any], segments: list[str], direction: int, 
     )
     value = func.json_extract(doc, json_path)
     return [_direction(rank, direction), _direction(value, direction)]
-
-
-__all__ = ["SortKeys", "literal", "order_by"]

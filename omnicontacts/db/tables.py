@@ -139,10 +139,12 @@ rooms = Table(
     Column("source_type", String(32), nullable=True),
     Column("source_alias", String(255), nullable=True),
     Column("doc", Doc, nullable=False),
-    # contacts.history: one contact's closed rooms, newest first, ties by id
-    Index("ix_rooms_history", "contact_id", "closed_at", "id"),
     Index("ix_rooms_token_open", "v_token", "open"),
 )
+# contacts.history: one contact's closed rooms in the default order (newest first, ties by id), so
+# a page - at any offset - is read from the index alone; and the same for sorting by creation time.
+Index("ix_rooms_history", rooms.c.contact_id, rooms.c.closed_at.desc(), rooms.c.id)
+Index("ix_rooms_contact_ts", rooms.c.contact_id, rooms.c.ts, rooms.c.id)
 
 contact_room_counts = Table(
     "contact_room_counts",

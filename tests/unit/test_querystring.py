@@ -130,7 +130,7 @@ def test_parse_query_never_raises_on_any_text(raw: str) -> None:
     assert isinstance(parse_query(raw), dict)
 
 
-_KEY_CHARS = st.sampled_from(list("ab[]=&%+0123456789") + ["%5B", "%5D", "%C3%A9", "%E9"])
+_KEY_CHARS = st.sampled_from([*"ab[]=&%+0123456789", "%5B", "%5D", "%C3%A9", "%E9"])
 
 
 @given(st.lists(_KEY_CHARS, max_size=40).map("".join))
@@ -138,7 +138,11 @@ def test_parse_query_never_raises_on_bracket_soup(raw: str) -> None:
     assert isinstance(parse_query(raw), dict)
 
 
-@given(st.dictionaries(st.from_regex(r"[a-z]{1,8}", fullmatch=True), st.from_regex(r"[a-z0-9]{0,8}", fullmatch=True)))
+@given(
+    st.dictionaries(
+        st.from_regex(r"[a-z]{1,8}", fullmatch=True), st.from_regex(r"[a-z0-9]{0,8}", fullmatch=True)
+    )
+)
 def test_simple_pairs_round_trip(pairs: dict[str, str]) -> None:
     raw = "&".join(f"{k}={v}" for k, v in pairs.items())
     assert parse_query(raw) == pairs

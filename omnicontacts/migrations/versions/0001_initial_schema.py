@@ -160,7 +160,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rooms")),
     )
     with op.batch_alter_table("rooms", schema=None) as batch_op:
-        batch_op.create_index("ix_rooms_history", ["contact_id", "closed_at", "id"], unique=False)
+        batch_op.create_index(
+            "ix_rooms_history", ["contact_id", sa.text("closed_at DESC"), "id"], unique=False
+        )
+        batch_op.create_index("ix_rooms_contact_ts", ["contact_id", "ts", "id"], unique=False)
         batch_op.create_index("ix_rooms_token_open", ["v_token", "open"], unique=False)
         batch_op.create_index(batch_op.f("ix_rooms_v_id"), ["v_id"], unique=False)
 

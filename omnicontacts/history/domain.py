@@ -1,0 +1,32 @@
+"""The shape of one history row (contacts-history.md §9): a fixed field list, the visitor token
+removed everywhere it appears, and the computed `department`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+Document = dict[str, Any]
+
+FIELDS = (
+    "_id", "fname", "ts", "v", "msgs", "servedBy", "closedAt", "closedBy", "closer", "tags", "source",
+    "lastMessage", "verified", "closingMessage", "departmentId", "priorityWeight", "lm", "open", "onHold",
+    "sessionId", "livechatData",
+)  # fmt: skip
+
+_WITHOUT_TOKEN = ("v", "lastMessage", "closingMessage")
+
+
+def history_row(room: Mapping[str, Any], departments: Mapping[str, Mapping[str, Any]]) -> Document:
+    row: Document = {}
+    for key in FIELDS:
+        value = room.get(key)
+        if value is None:
+            continue
+        if key in _WITHOUT_TOKEN and isinstance(value, dict):
+            value = {k: v for k, v in value.items() if k != "token"}
+        row[key] = value
+    department = departments.get(str(room.get("departmentId"))) if room.get("departmentId") else None
+    if department is not None:
+        row["department"] = {"_id": department["_id"], "name": department.get("name")}
+    return row
