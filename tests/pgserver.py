@@ -43,13 +43,24 @@ class PgServer:
         if os.geteuid() == 0:
             shutil.chown(self.workdir, "postgres", "postgres")
             shutil.chown(self.socket_dir, "postgres", "postgres")
-        self._run(self.bindir / "initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                  "--locale=C.UTF-8")  # fmt: skip
+        self._run(
+            self.bindir / "initdb",
+            "-D",
+            data,
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
         options = (
             f"-p {self.port} -k {self.socket_dir} -c listen_addresses='' -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
-        self._run(self.bindir / "pg_ctl", "-D", data, "-o", options, "-w", "-l", self.workdir / "log", "start")
+        self._run(
+            self.bindir / "pg_ctl", "-D", data, "-o", options, "-w", "-l", self.workdir / "log", "start"
+        )
 
     def stop(self) -> None:
         try:

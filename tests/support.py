@@ -66,8 +66,15 @@ class Api:
         out.update(headers or {})
         return out
 
-    def get(self, path: str, params: Any = None, *, as_: Any = ADMIN, headers: dict[str, str] | None = None,
-            cookies: dict[str, str] | None = None) -> httpx.Response:  # fmt: skip
+    def get(
+        self,
+        path: str,
+        params: Any = None,
+        *,
+        as_: Any = ADMIN,
+        headers: dict[str, str] | None = None,
+        cookies: dict[str, str] | None = None,
+    ) -> httpx.Response:
         if cookies:
             self.client.cookies.clear()
             for key, value in cookies.items():
@@ -77,8 +84,15 @@ class Api:
         finally:
             self.client.cookies.clear()
 
-    def post(self, path: str, json: Any = None, *, as_: Any = ADMIN, headers: dict[str, str] | None = None,
-             content: bytes | str | None = None) -> httpx.Response:  # fmt: skip
+    def post(
+        self,
+        path: str,
+        json: Any = None,
+        *,
+        as_: Any = ADMIN,
+        headers: dict[str, str] | None = None,
+        content: bytes | str | None = None,
+    ) -> httpx.Response:
         if content is not None:
             return self.client.post(url(path), content=content, headers=self._headers(as_, headers))
         return self.client.post(url(path), json=json, headers=self._headers(as_, headers))
@@ -93,11 +107,23 @@ class Api:
         data = res.json()["data"]
         return Creds(data["userId"], data["authToken"], username)
 
-    def create_user(self, roles: list[str] | None = None, *, username: str | None = None,
-                    password: str = "secret-pass-1", **extra: Any) -> Creds:  # fmt: skip
+    def create_user(
+        self,
+        roles: list[str] | None = None,
+        *,
+        username: str | None = None,
+        password: str = "secret-pass-1",
+        **extra: Any,
+    ) -> Creds:
         name = username or f"user{next(_names)}"
-        body = {"username": name, "name": name.title(), "email": f"{name}@example.com", "password": password,
-                "roles": roles or ["user"], **extra}  # fmt: skip
+        body = {
+            "username": name,
+            "name": name.title(),
+            "email": f"{name}@example.com",
+            "password": password,
+            "roles": roles or ["user"],
+            **extra,
+        }
         res = self.post("users.create", body)
         assert res.status_code == 200, res.text
         return self.login(name, password)

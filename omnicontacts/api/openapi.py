@@ -105,7 +105,8 @@ fetch('/api/v1/openapi.json').then(r=>r.json()).then(doc=>{
     const h=document.createElement('h2');h.textContent=tag;out.append(h);
     for(const [path,method,op] of rows){
       const d=document.createElement('details');const s=document.createElement('summary');
-      const m=document.createElement('span');m.className='m '+method.toUpperCase();m.textContent=method.toUpperCase();
+      const m=document.createElement('span');const M=method.toUpperCase();
+      m.className='m '+M;m.textContent=M;
       s.append(m,document.createTextNode(' '+path+(op.security?'':'  (no auth)')));d.append(s);
       const pre=document.createElement('pre');
       pre.textContent=JSON.stringify({permissions:op['x-permissions'],parameters:op.parameters,

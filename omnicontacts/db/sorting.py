@@ -80,14 +80,14 @@ def _json_clauses(doc: ColumnElement[Any], segments: list[str], direction: int, 
     json_path = _sqlite_path(segments)
     if json_path is None:
         return []
-    kind = func.json_type(doc, json_path)
+    json_kind = func.json_type(doc, json_path)
     rank = case(
-        (kind.in_(["integer", "real"]), 1),
-        (kind == "text", 2),
-        (kind == "object", 3),
-        (kind == "array", 4),
-        (kind.in_(["true", "false"]), 5),
+        (json_kind.in_(["integer", "real"]), 1),
+        (json_kind == "text", 2),
+        (json_kind == "object", 3),
+        (json_kind == "array", 4),
+        (json_kind.in_(["true", "false"]), 5),
         else_=0,
     )
-    value = func.json_extract(doc, json_path)
-    return [_direction(rank, direction), _direction(value, direction)]
+    extracted = func.json_extract(doc, json_path)
+    return [_direction(rank, direction), _direction(extracted, direction)]

@@ -9,10 +9,28 @@ from typing import Any
 Document = dict[str, Any]
 
 FIELDS = (
-    "_id", "fname", "ts", "v", "msgs", "servedBy", "closedAt", "closedBy", "closer", "tags", "source",
-    "lastMessage", "verified", "closingMessage", "departmentId", "priorityWeight", "lm", "open", "onHold",
-    "sessionId", "livechatData",
-)  # fmt: skip
+    "_id",
+    "fname",
+    "ts",
+    "v",
+    "msgs",
+    "servedBy",
+    "closedAt",
+    "closedBy",
+    "closer",
+    "tags",
+    "source",
+    "lastMessage",
+    "verified",
+    "closingMessage",
+    "departmentId",
+    "priorityWeight",
+    "lm",
+    "open",
+    "onHold",
+    "sessionId",
+    "livechatData",
+)
 
 _WITHOUT_TOKEN = ("v", "lastMessage", "closingMessage")
 

@@ -22,4 +22,9 @@ def contact_history(conn: Connection, query: HistoryQuery, page: Page, sort_keys
     department_ids = sorted({str(r["departmentId"]) for r in rooms if r.get("departmentId")})
     departments = store.departments_by_id(conn, department_ids) if department_ids else {}
     history = [domain.history_row(room, departments) for room in rooms]
-    return {"history": history, "count": len(history), "offset": page.offset, "total": store.total(conn, query)}
+    return {
+        "history": history,
+        "count": len(history),
+        "offset": page.offset,
+        "total": store.total(conn, query),
+    }

@@ -61,7 +61,9 @@ def total(conn: Connection, query: HistoryQuery) -> int:
 
 def count_by_scan(conn: Connection, query: HistoryQuery) -> int:
     """The same number as `total`, by counting index entries (used to check the counters)."""
-    return int(conn.execute(select(func.count()).select_from(tables.rooms).where(*query.where())).scalar() or 0)
+    return int(
+        conn.execute(select(func.count()).select_from(tables.rooms).where(*query.where())).scalar() or 0
+    )
 
 
 def page(

@@ -42,7 +42,7 @@ V = tables.visitors.c
 
 def visitor_by_token(conn: Connection, token: str, *, for_update: bool = False) -> Document | None:
     found = visitors.find(conn, V.token == token, V.enabled.is_(True), order_by=[V.id], limit=1,
-                          for_update=for_update)  # fmt: skip
+                          for_update=for_update)
     return found[0] if found else None
 
 
@@ -99,7 +99,7 @@ def _count_key(columns: dict[str, Any] | Any) -> tuple[str, str, str] | None:
     get = columns.get if isinstance(columns, dict) else lambda k: getattr(columns, k)
     if get("contact_id") is None or get("closed_at") is None:
         return None
-    return (get("contact_id"), get("source_type") or "", get("source_alias") or "")
+    return (str(get("contact_id")), str(get("source_type") or ""), str(get("source_alias") or ""))
 
 
 def _bump(conn: Connection, key: tuple[str, str, str] | None, delta: int) -> None:

@@ -26,4 +26,4 @@ def hit(conn: Connection, key: str, now_ms: int, window_ms: int) -> tuple[int, i
     row = conn.execute(_HIT, {"key": key, "now": now_ms, "window": window_ms}).one()
     if random.random() < 0.01:  # keep the table small: forget windows that ended long ago
         conn.execute(delete(tables.rate_limits).where(tables.rate_limits.c.reset_at < now_ms - 3_600_000))
-    return int(row.count), int(row.reset_at)
+    return int(row[0]), int(row[1])

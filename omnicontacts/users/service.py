@@ -88,8 +88,20 @@ def create_user(
 
 
 def created_view(user: Document) -> Document:
-    keys = ["_id", "createdAt", "username", "emails", "type", "status", "active", "name", "roles",
-            "utcOffset", "requirePasswordChange", "_updatedAt"]  # fmt: skip
+    keys = [
+        "_id",
+        "createdAt",
+        "username",
+        "emails",
+        "type",
+        "status",
+        "active",
+        "name",
+        "roles",
+        "utcOffset",
+        "requirePasswordChange",
+        "_updatedAt",
+    ]
     return {k: user[k] for k in keys if k in user}
 
 
@@ -121,8 +133,19 @@ def me_view(user: Document, site_url: str) -> Document:
 
 
 def info_view(user: Document, *, full: bool) -> Document:
-    keys = ["_id", "username", "name", "type", "status", "active", "utcOffset", "statusLivechat",
-            "createdAt", "lastLogin", "_updatedAt"]  # fmt: skip
+    keys = [
+        "_id",
+        "username",
+        "name",
+        "type",
+        "status",
+        "active",
+        "utcOffset",
+        "statusLivechat",
+        "createdAt",
+        "lastLogin",
+        "_updatedAt",
+    ]
     out = {k: user[k] for k in keys if k in user}
     if full:
         out["emails"] = user.get("emails", [])

@@ -18,8 +18,17 @@ _seq = itertools.count(1)
 
 def add_contact(engine: Engine, name: str = "Ada Lovelace", **extra: Any) -> str:
     contact_id = object_id()
-    doc = {"_id": contact_id, "name": name, "emails": [], "phones": [], "channels": [], "unknown": False,
-           "preRegistration": False, "createdAt": "2024-01-01T00:00:00.000Z", **extra}  # fmt: skip
+    doc = {
+        "_id": contact_id,
+        "name": name,
+        "emails": [],
+        "phones": [],
+        "channels": [],
+        "unknown": False,
+        "preRegistration": False,
+        "createdAt": "2024-01-01T00:00:00.000Z",
+        **extra,
+    }
     with engine.begin() as conn:
         contacts_store.insert_contact(conn, doc)
     return contact_id
@@ -42,8 +51,13 @@ def room(contact_id: str, closed_at: str | None, **extra: Any) -> dict[str, Any]
         "queuedAt": "2024-01-01T00:00:00.000Z",
         "priorityWeight": 99,
         "metrics": {"chatDuration": 12.5},
-        "lastMessage": {"_id": random_id(), "msg": "bye", "token": "SECRET-TOKEN", "ts": "2024-01-01T00:00:00.000Z"},
-    }  # fmt: skip
+        "lastMessage": {
+            "_id": random_id(),
+            "msg": "bye",
+            "token": "SECRET-TOKEN",
+            "ts": "2024-01-01T00:00:00.000Z",
+        },
+    }
     if closed_at is None:
         doc["open"] = True
     else:

@@ -75,7 +75,10 @@ class TestForbidden:
         agent = api.create_user(["livechat-agent"])
         contact = add_contact(api.engine)
         assert history(api, {"contactId": contact}, as_=agent).status_code == 200
-        api.post("permissions.update", {"permissions": [{"_id": "view-livechat-contact-history", "roles": ["admin"]}]})
+        api.post(
+            "permissions.update",
+            {"permissions": [{"_id": "view-livechat-contact-history", "roles": ["admin"]}]},
+        )
         assert history(api, {"contactId": contact}, as_=agent).status_code == 403
 
 
@@ -106,8 +109,21 @@ class TestInvalidParams:
 
     def test_each_sort_error(self, api: Api) -> None:
         contact = add_contact(api.engine)
-        for raw in ("1", "[]", "null", '{"ts":"1"}', '{"ts":0}', '{"ts":2}', '"asc"', "{bad json", "true",
-                    '{"a..b":1}', '{".a":1}', '{"":1}', '{"ts":1,"x":-2}'):  # fmt: skip
+        for raw in (
+            "1",
+            "[]",
+            "null",
+            '{"ts":"1"}',
+            '{"ts":0}',
+            '{"ts":2}',
+            '"asc"',
+            "{bad json",
+            "true",
+            '{"a..b":1}',
+            '{".a":1}',
+            '{"":1}',
+            '{"ts":1,"x":-2}',
+        ):
             res = history(api, {"contactId": contact, "sort": raw})
             assert res.status_code == 400, raw
             assert res.json() == invalid_sort(raw), raw
@@ -157,12 +173,23 @@ class TestHistory:
         contact = add_contact(api.engine)
         add_department(api.engine, "dep1", "Sales")
         closing = {"_id": "m1", "msg": "done", "t": "livechat-close", "token": "SECRET-TOKEN"}
-        add_rooms(api.engine, [
-            room(contact, day(2), _id="r1", departmentId="dep1", closingMessage=closing, tags=["vip"],
-                 servedBy={"_id": "agent-1", "username": "agent", "ts": day(1)}, livechatData={"order": "42"},
-                 source={"type": "app", "id": "wa", "alias": "WhatsApp", "label": "WA"}),
-            room(contact, day(1), _id="r2", departmentId="gone"),
-        ])  # fmt: skip
+        add_rooms(
+            api.engine,
+            [
+                room(
+                    contact,
+                    day(2),
+                    _id="r1",
+                    departmentId="dep1",
+                    closingMessage=closing,
+                    tags=["vip"],
+                    servedBy={"_id": "agent-1", "username": "agent", "ts": day(1)},
+                    livechatData={"order": "42"},
+                    source={"type": "app", "id": "wa", "alias": "WhatsApp", "label": "WA"},
+                ),
+                room(contact, day(1), _id="r2", departmentId="gone"),
+            ],
+        )
         res = history(api, {"contactId": contact})
         assert "SECRET-TOKEN" not in res.text
         first, second = res.json()["history"]
@@ -178,14 +205,35 @@ class TestHistory:
         assert "department" not in second  # its department no longer exists
         assert second["departmentId"] == "gone"
         assert set(first) <= {
-            "_id", "fname", "ts", "v", "msgs", "servedBy", "closedAt", "closedBy", "closer", "tags", "source",
-            "lastMessage", "verified", "closingMessage", "departmentId", "priorityWeight", "lm", "open",
-            "onHold", "sessionId", "livechatData", "department",
-        }  # fmt: skip
+            "_id",
+            "fname",
+            "ts",
+            "v",
+            "msgs",
+            "servedBy",
+            "closedAt",
+            "closedBy",
+            "closer",
+            "tags",
+            "source",
+            "lastMessage",
+            "verified",
+            "closingMessage",
+            "departmentId",
+            "priorityWeight",
+            "lm",
+            "open",
+            "onHold",
+            "sessionId",
+            "livechatData",
+            "department",
+        }
 
     def test_paging_edges(self, api: Api) -> None:
         contact = add_contact(api.engine)
-        add_rooms(api.engine, [room(contact, f"2024-01-01T00:{i // 60:02d}:{i % 60:02d}.000Z") for i in range(120)])
+        add_rooms(
+            api.engine, [room(contact, f"2024-01-01T00:{i // 60:02d}:{i % 60:02d}.000Z") for i in range(120)]
+        )
         default = history(api, {"contactId": contact}).json()
         assert (default["count"], default["offset"], default["total"]) == (50, 0, 120)
         capped = history(api, {"contactId": contact, "count": "500"}).json()
@@ -217,14 +265,21 @@ class TestHistory:
 
     def test_source_filter_is_case_insensitive_literal_substring_of_type_or_alias(self, api: Api) -> None:
         contact = add_contact(api.engine)
-        add_rooms(api.engine, [
-            room(contact, day(1), _id="api", source={"type": "api"}),
-            room(contact, day(2), _id="widget", source={"type": "widget", "destination": "example.com"}),
-            room(contact, day(3), _id="email", source={"type": "email", "id": "mailbox"}),
-            room(contact, day(4), _id="wa", source={"type": "app", "id": "sms-bridge", "alias": "WhatsApp",
-                                                    "label": "a.b"}),
-            room(contact, day(5), _id="odd", source={"type": "other", "alias": "50%_off (x.y)"}),
-        ])  # fmt: skip
+        add_rooms(
+            api.engine,
+            [
+                room(contact, day(1), _id="api", source={"type": "api"}),
+                room(contact, day(2), _id="widget", source={"type": "widget", "destination": "example.com"}),
+                room(contact, day(3), _id="email", source={"type": "email", "id": "mailbox"}),
+                room(
+                    contact,
+                    day(4),
+                    _id="wa",
+                    source={"type": "app", "id": "sms-bridge", "alias": "WhatsApp", "label": "a.b"},
+                ),
+                room(contact, day(5), _id="odd", source={"type": "other", "alias": "50%_off (x.y)"}),
+            ],
+        )
         expect = {
             "api": ["api"],
             "API": ["api"],
@@ -247,11 +302,14 @@ class TestHistory:
 
     def test_caller_sort_replaces_default_and_ties_break_by_id(self, api: Api) -> None:
         contact = add_contact(api.engine)
-        add_rooms(api.engine, [
-            room(contact, day(1), _id="r3", ts="2024-01-02T00:00:00.000Z"),
-            room(contact, day(2), _id="r1", ts="2024-01-02T00:00:00.000Z"),
-            room(contact, day(3), _id="r2", ts="2024-01-01T00:00:00.000Z"),
-        ])  # fmt: skip
+        add_rooms(
+            api.engine,
+            [
+                room(contact, day(1), _id="r3", ts="2024-01-02T00:00:00.000Z"),
+                room(contact, day(2), _id="r1", ts="2024-01-02T00:00:00.000Z"),
+                room(contact, day(3), _id="r2", ts="2024-01-01T00:00:00.000Z"),
+            ],
+        )
         assert ids(history(api, {"contactId": contact, "sort": '{"ts":1}'})) == ["r2", "r1", "r3"]
         assert ids(history(api, {"contactId": contact, "sort": '{"ts":-1}'})) == ["r1", "r3", "r2"]
         assert ids(history(api, {"contactId": contact, "sort": "{}"})) == ["r2", "r1", "r3"]
@@ -260,13 +318,16 @@ class TestHistory:
 
     def test_sort_by_nested_path_puts_missing_first_ascending_and_last_descending(self, api: Api) -> None:
         contact = add_contact(api.engine)
-        add_rooms(api.engine, [
-            room(contact, day(1), _id="m1"),
-            room(contact, day(2), _id="zed", servedBy={"_id": "u2", "username": "zed", "ts": day(1)}),
-            room(contact, day(3), _id="amy", servedBy={"_id": "u1", "username": "amy", "ts": day(1)}),
-            room(contact, day(4), _id="m0"),
-            room(contact, day(5), _id="Bob", servedBy={"_id": "u3", "username": "Bob", "ts": day(1)}),
-        ])  # fmt: skip
+        add_rooms(
+            api.engine,
+            [
+                room(contact, day(1), _id="m1"),
+                room(contact, day(2), _id="zed", servedBy={"_id": "u2", "username": "zed", "ts": day(1)}),
+                room(contact, day(3), _id="amy", servedBy={"_id": "u1", "username": "amy", "ts": day(1)}),
+                room(contact, day(4), _id="m0"),
+                room(contact, day(5), _id="Bob", servedBy={"_id": "u3", "username": "Bob", "ts": day(1)}),
+            ],
+        )
         asc = ids(history(api, {"contactId": contact, "sort": '{"servedBy.username":1}'}))
         assert asc == ["m0", "m1", "Bob", "amy", "zed"]  # code-point order: "B" < "a"
         desc = ids(history(api, {"contactId": contact, "sort": '{"servedBy.username":-1}'}))
@@ -274,8 +335,16 @@ class TestHistory:
 
     def test_values_of_different_types_follow_mongodb_order(self, api: Api) -> None:
         contact = add_contact(api.engine)
-        values: dict[str, Any] = {"n_missing": None, "a_num": 10, "b_num": 2.5, "c_str": "10", "d_obj": {"a": 1},
-                                  "e_arr": [1], "f_bool": True, "g_false": False}  # fmt: skip
+        values: dict[str, Any] = {
+            "n_missing": None,
+            "a_num": 10,
+            "b_num": 2.5,
+            "c_str": "10",
+            "d_obj": {"a": 1},
+            "e_arr": [1],
+            "f_bool": True,
+            "g_false": False,
+        }
         rooms = []
         for i, (rid, value) in enumerate(values.items()):
             extra = {} if value is None else {"livechatData": {"x": value}}
@@ -289,8 +358,17 @@ class TestHistory:
         add_rooms(api.engine, [room(contact, day(i + 1), _id=f"r{i}") for i in range(4)])
         with api.engine.connect() as conn:
             before = conn.execute(select(func.count()).select_from(tables.rooms)).scalar()
-        for key in ("a');DROP TABLE rooms;--", 'x"y', "a\\b", "department.name", "$where", "a[0]", "ü.ß",
-                    "metrics.chatDuration.deeper", "'; DELETE FROM contacts; --"):  # fmt: skip
+        for key in (
+            "a');DROP TABLE rooms;--",
+            'x"y',
+            "a\\b",
+            "department.name",
+            "$where",
+            "a[0]",
+            "ü.ß",
+            "metrics.chatDuration.deeper",
+            "'; DELETE FROM contacts; --",
+        ):
             res = history(api, {"contactId": contact, "sort": json.dumps({key: -1})})
             assert res.status_code == 200, key
             assert ids(res) == ["r0", "r1", "r2", "r3"], key  # all missing: tie broken by _id

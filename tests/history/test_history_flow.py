@@ -94,7 +94,10 @@ def test_closing_with_tags_and_messages_shows_in_the_row(api: Api) -> None:
     register(api, "T4", name="Chatty")
     r = open_room(api, "T4")
     for text in ("hello", "I need help"):
-        assert api.post("livechat/message", {"token": "T4", "rid": r["_id"], "msg": text}, as_=None).status_code == 200
+        assert (
+            api.post("livechat/message", {"token": "T4", "rid": r["_id"], "msg": text}, as_=None).status_code
+            == 200
+        )
     close(api, r["_id"], tags=["billing", "vip"])
     row = api.get(PATH, {"contactId": r["contactId"]}).json()["history"][0]
     assert row["tags"] == ["billing", "vip"]

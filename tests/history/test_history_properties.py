@@ -22,11 +22,14 @@ PROPERTY_SETTINGS = settings(
 room_specs = st.lists(
     st.fixed_dictionaries(
         {
-            "closed": st.sampled_from([None, "2024-01-01T00:00:00.000Z", "2024-01-02T00:00:00.000Z",
-                                       "2024-01-03T00:00:00.000Z"]),  # fmt: skip
+            "closed": st.sampled_from(
+                [None, "2024-01-01T00:00:00.000Z", "2024-01-02T00:00:00.000Z", "2024-01-03T00:00:00.000Z"]
+            ),
             "ts": st.sampled_from(["2023-12-01T00:00:00.000Z", "2023-12-02T00:00:00.000Z"]),
             "agent": st.sampled_from([None, "amy", "Bob", "zed"]),
-            "source": st.sampled_from([{"type": "api"}, {"type": "widget"}, {"type": "app", "alias": "WhatsApp"}]),
+            "source": st.sampled_from(
+                [{"type": "api"}, {"type": "widget"}, {"type": "app", "alias": "WhatsApp"}]
+            ),
         }
     ),
     max_size=14,
@@ -43,6 +46,7 @@ def expected_order(rooms: list[dict[str, Any]], sort: str | None) -> list[str]:
     ordered = sorted(closed, key=lambda r: r["_id"])
     keys = [("closedAt", -1)] if sort is None else list(__import__("json").loads(sort).items())
     for path, direction in reversed(keys):  # stable sorts, least significant key first
+
         def value(r: dict[str, Any], path: str = path) -> tuple[int, Any]:
             target: Any = r
             for part in path.split("."):
@@ -85,7 +89,9 @@ def test_all_pages_concatenated_equal_the_full_sorted_list(
 @PROPERTY_SETTINGS
 @given(
     specs=room_specs,
-    actions=st.lists(st.tuples(st.sampled_from(["close", "move", "delete", "reopen"]), st.integers(0, 20)), max_size=8),
+    actions=st.lists(
+        st.tuples(st.sampled_from(["close", "move", "delete", "reopen"]), st.integers(0, 20)), max_size=8
+    ),
     term=st.sampled_from(["", "a", "api", "whats", "x"]),
 )
 def test_counters_behind_total_always_equal_a_row_count(

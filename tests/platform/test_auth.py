@@ -55,8 +55,16 @@ class TestLogin:
             assert res.json() == UNAUTHORIZED_LOGIN
 
     def test_deactivated_user_cannot_log_in(self, api: Api) -> None:
-        res = api.post("users.create", {"username": "sleepy", "name": "S", "email": "s@example.com",
-                                        "password": "pw-123456", "active": False})  # fmt: skip
+        res = api.post(
+            "users.create",
+            {
+                "username": "sleepy",
+                "name": "S",
+                "email": "s@example.com",
+                "password": "pw-123456",
+                "active": False,
+            },
+        )
         assert res.status_code == 200
         assert api.post("login", {"user": "sleepy", "password": "pw-123456"}, as_=None).status_code == 401
 
@@ -86,10 +94,18 @@ class TestLogin:
         creds = api.create_user(username="carol")
         expected = base64.b64encode(hashlib.sha256(creds.token.encode()).digest()).decode()
         with api.engine.connect() as conn:
-            stored = conn.execute(
-                select(tables.login_tokens.c.hashed_token).where(tables.login_tokens.c.user_id == creds.user_id)
-            ).scalars().all()
-            user_doc = conn.execute(select(tables.users.c.doc).where(tables.users.c.id == creds.user_id)).scalar()
+            stored = (
+                conn.execute(
+                    select(tables.login_tokens.c.hashed_token).where(
+                        tables.login_tokens.c.user_id == creds.user_id
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            user_doc = conn.execute(
+                select(tables.users.c.doc).where(tables.users.c.id == creds.user_id)
+            ).scalar()
         assert expected in stored
         assert creds.token not in stored
         assert creds.token not in str(user_doc)
@@ -153,8 +169,23 @@ class TestMe:
         res = api.get("me", as_=creds)
         assert res.status_code == 200
         body = res.json()
-        for key in ("_id", "username", "name", "emails", "status", "statusDefault", "active", "roles",
-                    "utcOffset", "type", "_updatedAt", "email", "settings", "avatarUrl", "lastLogin"):  # fmt: skip
+        for key in (
+            "_id",
+            "username",
+            "name",
+            "emails",
+            "status",
+            "statusDefault",
+            "active",
+            "roles",
+            "utcOffset",
+            "type",
+            "_updatedAt",
+            "email",
+            "settings",
+            "avatarUrl",
+            "lastLogin",
+        ):
             assert key in body, key
         assert body["_id"] == creds.user_id
         assert body["email"] == "erin@example.com"

@@ -12,12 +12,29 @@ class TestRolesList:
 
     def test_lists_seeded_roles(self, api: Api) -> None:
         roles = {r["_id"]: r for r in api.get("roles.list", as_=api.create_user()).json()["roles"]}
-        assert set(roles) >= {"admin", "user", "bot", "app", "livechat-agent", "livechat-manager",
-                              "livechat-monitor", "moderator", "leader", "owner", "guest", "anonymous"}  # fmt: skip
+        assert set(roles) >= {
+            "admin",
+            "user",
+            "bot",
+            "app",
+            "livechat-agent",
+            "livechat-manager",
+            "livechat-monitor",
+            "moderator",
+            "leader",
+            "owner",
+            "guest",
+            "anonymous",
+        }
         assert roles["admin"] | {"_updatedAt": None} == {
-            "_id": "admin", "name": "admin", "description": "Admin", "scope": "Users",
-            "protected": True, "mandatory2fa": False, "_updatedAt": None,
-        }  # fmt: skip
+            "_id": "admin",
+            "name": "admin",
+            "description": "Admin",
+            "scope": "Users",
+            "protected": True,
+            "mandatory2fa": False,
+            "_updatedAt": None,
+        }
         assert roles["moderator"]["scope"] == "Subscriptions"
 
 
@@ -46,8 +63,13 @@ class TestPermissionsListAll:
         assert set(listed["delete-livechat-contact"]) == {"livechat-manager", "admin"}
 
     def test_updated_since_filters(self, api: Api) -> None:
-        assert api.get("permissions.listAll", {"updatedSince": "2999-01-01T00:00:00.000Z"}).json()["update"] == []
-        api.post("permissions.update", {"permissions": [{"_id": "view-statistics", "roles": ["admin", "bot"]}]})
+        assert (
+            api.get("permissions.listAll", {"updatedSince": "2999-01-01T00:00:00.000Z"}).json()["update"]
+            == []
+        )
+        api.post(
+            "permissions.update", {"permissions": [{"_id": "view-statistics", "roles": ["admin", "bot"]}]}
+        )
         since = api.get("permissions.listAll", {"updatedSince": "2001-01-01T00:00:00Z"}).json()["update"]
         assert "view-statistics" in {p["_id"] for p in since}
 
@@ -64,23 +86,31 @@ class TestPermissionsUpdate:
             ({}, "must have required property 'permissions'"),
             ({"permissions": [{"_id": "x"}]}, "must have required property 'roles'"),
             ({"permissions": [{"_id": "x", "roles": [], "y": 1}]}, "must NOT have additional properties"),
-            ({"permissions": [{"_id": "x", "roles": ["a", "a"]}]},
-             "must NOT have duplicate items (items ## 1 and 0 are identical)"),
-        ]  # fmt: skip
+            (
+                {"permissions": [{"_id": "x", "roles": ["a", "a"]}]},
+                "must NOT have duplicate items (items ## 1 and 0 are identical)",
+            ),
+        ]
         for body, message in cases:
             assert error_of(api.post("permissions.update", body)) == f"{message} [invalid-params]"
 
     def test_unknown_permission_then_unknown_role(self, api: Api) -> None:
         res = api.post("permissions.update", {"permissions": [{"_id": "nope", "roles": ["nope"]}]})
-        assert res.json() == {"success": False, "error": "Invalid permission", "errorType": "error-invalid-permission"}
+        assert res.json() == {
+            "success": False,
+            "error": "Invalid permission",
+            "errorType": "error-invalid-permission",
+        }
         res = api.post("permissions.update", {"permissions": [{"_id": "view-statistics", "roles": ["nope"]}]})
         assert res.json() == {"success": False, "error": "Invalid role", "errorType": "error-invalid-role"}
 
     def test_removed_permission_takes_effect_on_next_request(self, api: Api) -> None:
         agent = api.create_user(["user", "livechat-agent"])
         assert api.get("settings/API_Default_Count", as_=agent).status_code == 403
-        res = api.post("permissions.update",
-                       {"permissions": [{"_id": "view-privileged-setting", "roles": ["admin", "livechat-agent"]}]})  # fmt: skip
+        res = api.post(
+            "permissions.update",
+            {"permissions": [{"_id": "view-privileged-setting", "roles": ["admin", "livechat-agent"]}]},
+        )
         assert res.status_code == 200
         assert {"_id": "view-privileged-setting", "roles": ["admin", "livechat-agent"]}.items() <= next(
             p for p in res.json()["permissions"] if p["_id"] == "view-privileged-setting"
@@ -112,8 +142,11 @@ class TestSettings:
             assert res.json() == {"success": False}
 
     def test_seeded_defaults(self, api: Api) -> None:
-        assert api.get("settings/API_Default_Count").json() == {"_id": "API_Default_Count", "value": 50,
-                                                                "success": True}  # fmt: skip
+        assert api.get("settings/API_Default_Count").json() == {
+            "_id": "API_Default_Count",
+            "value": 50,
+            "success": True,
+        }
         assert api.get("settings/Livechat_Routing_Method").json()["value"] == "Auto_Selection"
 
     def test_set_converts_strings_and_applies_next_request(self, api: Api) -> None:

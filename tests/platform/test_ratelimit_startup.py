@@ -58,7 +58,9 @@ class TestRateLimiter:
             assert res.status_code == 200
             assert "x-ratelimit-limit" not in res.headers
 
-    def test_rate_limit_runs_after_auth_and_before_validation(self, engine: Engine, database_url: str) -> None:
+    def test_rate_limit_runs_after_auth_and_before_validation(
+        self, engine: Engine, database_url: str
+    ) -> None:
         with Api.start(engine, make_config(database_url, test_mode=False)) as api:
             plain = api.create_user()
             assert api.post("users.create", {}, as_=None).status_code == 401
@@ -85,8 +87,13 @@ class TestStartup:
             users_store.delete_user(conn, "rocketchat.internal.admin.test")
         created = prepare(
             engine,
-            make_config(database_url, test_mode=False, admin_pass="pw-2", admin_username="bad name!",
-                        admin_email="boss@example.com"),  # fmt: skip
+            make_config(
+                database_url,
+                test_mode=False,
+                admin_pass="pw-2",
+                admin_username="bad name!",
+                admin_email="boss@example.com",
+            ),
         )
         assert created is not None
         assert created["username"] == "admin"

@@ -56,26 +56,52 @@ class TestUsersCreate:
     def test_business_errors_in_order_with_details(self, api: Api) -> None:
         api.create_user(username="taken")
         cases = [
-            (new_user(roles=["nope"]), "error-action-not-allowed", "The field Roles consist invalid role id",
-             {"method": "insertOrUpdateUser", "action": "Assign_role"}),
-            (new_user(name="  "), "error-the-field-is-required", "The field Name is required",
-             {"method": "insertOrUpdateUser", "field": "Name"}),
-            (new_user(username=" "), "error-the-field-is-required", "The field Username is required",
-             {"method": "insertOrUpdateUser", "field": "Username"}),
-            (new_user(username="bad<name>"), "error-input-is-not-a-valid-field",
-             "bad&lt;name&gt; is not a valid username",
-             {"method": "insertOrUpdateUser", "input": "bad&lt;name&gt;", "field": "Username"}),
-            (new_user(username="TAKEN"), "error-field-unavailable", "TAKEN is already in use :(",
-             {"method": "insertOrUpdateUser", "field": "TAKEN"}),
-            (new_user(email="taken@example.com"), "error-field-unavailable",
-             "taken@example.com is already in use :(",
-             {"method": "insertOrUpdateUser", "field": "taken@example.com"}),
-        ]  # fmt: skip
+            (
+                new_user(roles=["nope"]),
+                "error-action-not-allowed",
+                "The field Roles consist invalid role id",
+                {"method": "insertOrUpdateUser", "action": "Assign_role"},
+            ),
+            (
+                new_user(name="  "),
+                "error-the-field-is-required",
+                "The field Name is required",
+                {"method": "insertOrUpdateUser", "field": "Name"},
+            ),
+            (
+                new_user(username=" "),
+                "error-the-field-is-required",
+                "The field Username is required",
+                {"method": "insertOrUpdateUser", "field": "Username"},
+            ),
+            (
+                new_user(username="bad<name>"),
+                "error-input-is-not-a-valid-field",
+                "bad&lt;name&gt; is not a valid username",
+                {"method": "insertOrUpdateUser", "input": "bad&lt;name&gt;", "field": "Username"},
+            ),
+            (
+                new_user(username="TAKEN"),
+                "error-field-unavailable",
+                "TAKEN is already in use :(",
+                {"method": "insertOrUpdateUser", "field": "TAKEN"},
+            ),
+            (
+                new_user(email="taken@example.com"),
+                "error-field-unavailable",
+                "taken@example.com is already in use :(",
+                {"method": "insertOrUpdateUser", "field": "taken@example.com"},
+            ),
+        ]
         for body, code, reason, details in cases:
             res = api.post("users.create", body)
             assert res.status_code == 400, body
-            assert res.json() == {"success": False, "error": f"{reason} [{code}]", "errorType": code,
-                                  "details": details}, body  # fmt: skip
+            assert res.json() == {
+                "success": False,
+                "error": f"{reason} [{code}]",
+                "errorType": code,
+                "details": details,
+            }, body
 
     def test_creates_user_with_defaults(self, api: Api) -> None:
         res = api.post("users.create", new_user(email="New@Example.com", requirePasswordChange=True))
@@ -132,8 +158,11 @@ class TestUsersDelete:
 
     def test_not_found(self, api: Api) -> None:
         res = api.post("users.delete", {"username": "ghost"})
-        assert res.json() == {"success": False, "error": "Invalid user [error-invalid-user]",
-                              "errorType": "error-invalid-user"}  # fmt: skip
+        assert res.json() == {
+            "success": False,
+            "error": "Invalid user [error-invalid-user]",
+            "errorType": "error-invalid-user",
+        }
 
     def test_deletes_user_and_tokens(self, api: Api) -> None:
         victim = api.create_user(username="victim")
@@ -154,8 +183,11 @@ class TestUsersSetStatus:
         alice = api.create_user()
         bob = api.create_user(username="bobby")
         res = api.post("users.setStatus", {"status": "away", "username": "bobby"}, as_=alice)
-        assert res.json() == {"success": False, "error": "Not allowed [error-not-allowed]",
-                              "errorType": "error-not-allowed"}  # fmt: skip
+        assert res.json() == {
+            "success": False,
+            "error": "Not allowed [error-not-allowed]",
+            "errorType": "error-not-allowed",
+        }
         assert api.post("users.setStatus", {"status": "busy", "userId": bob.user_id}).status_code == 200
         assert api.get("me", as_=bob).json()["status"] == "busy"
 
