@@ -40,12 +40,13 @@ class Call:
     _granted: dict[str, bool] = field(default_factory=dict)
 
     def setting(self, setting_id: str) -> Any:
-        """A setting's current value (read once per request: a change applies on the next one)."""
-        if setting_id not in self._settings:
+        """A setting's current value. All settings are read in one query on first use and kept
+        for this request only, so a change applies to the next request in every process."""
+        if not self._settings:
             from omnicontacts.settings_store import store as settings_store
 
-            self._settings[setting_id] = settings_store.get_value(self.conn, setting_id)
-        return self._settings[setting_id]
+            self._settings.update(settings_store.all_values(self.conn))
+        return self._settings.get(setting_id)
 
     def has_permission(self, permission: str, user: Document | None = None) -> bool:
         from omnicontacts.permissions import service as permissions

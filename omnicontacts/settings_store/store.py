@@ -25,6 +25,13 @@ def get_value(conn: Connection, setting_id: str) -> Any:
     return doc.get("value")
 
 
+def all_values(conn: Connection) -> dict[str, Any]:
+    """Every setting's value (defaults for those not stored yet)."""
+    values = {setting_id: definition.default for setting_id, definition in SETTINGS.items()}
+    values.update({doc["_id"]: doc.get("value") for doc in settings.find(conn)})
+    return values
+
+
 def set_value(conn: Connection, setting_id: str, value: Any) -> None:
     doc = settings.get(conn, setting_id, for_update=True)
     if doc is None:
