@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import secrets
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 _METEOR_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz"
@@ -28,8 +31,22 @@ def format_date(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
+_clock: ContextVar[datetime | None] = ContextVar("omnicontacts_clock", default=None)
+
+
 def now_iso() -> str:
-    return format_date(datetime.now(UTC))
+    return format_date(_clock.get() or datetime.now(UTC))
+
+
+@contextmanager
+def clock_at(moment: datetime) -> Iterator[None]:
+    """Make `now_iso()` answer `moment` in this context (demo data and imports replay past
+    conversations through the real services)."""
+    token = _clock.set(moment)
+    try:
+        yield
+    finally:
+        _clock.reset(token)
 
 
 def parse_date(text: str) -> datetime | None:

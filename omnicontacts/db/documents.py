@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from omnicontacts.ids import now_iso
@@ -23,16 +23,20 @@ class Collection:
         self.table = table
         self.extract = extract
         self.c = table.c
+        # Statements built once: the hot paths (get / insert / replace) skip SQLAlchemy's
+        # per-call statement construction and cache-key work.
+        self._get = select(table.c.doc).where(table.c.id == bindparam("pk"))
+        self._get_for_update = self._get.with_for_update()
+        self._insert = insert(table)
+        self._update = update(table).where(table.c.id == bindparam("pk"))
 
     def _row(self, doc: Document) -> dict[str, Any]:
         return {"id": doc["_id"], **self.extract(doc), "doc": doc}
 
     # ---- reads -------------------------------------------------------------------------------
     def get(self, conn: Connection, doc_id: str, *, for_update: bool = False) -> Document | None:
-        stmt = select(self.c.doc).where(self.c.id == doc_id)
-        if for_update:
-            stmt = stmt.with_for_update()
-        found: Document | None = conn.execute(stmt).scalar()
+        stmt = self._get_for_update if for_update else self._get
+        found: Document | None = conn.execute(stmt, {"pk": doc_id}).scalar()
         return found
 
     def get_many(self, conn: Connection, ids: Iterable[str]) -> dict[str, Document]:
@@ -73,7 +77,7 @@ class Collection:
     # ---- writes ------------------------------------------------------------------------------
     def insert(self, conn: Connection, doc: Document) -> Document:
         doc["_updatedAt"] = now_iso()
-        conn.execute(insert(self.table).values(self._row(doc)))
+        conn.execute(self._insert, self._row(doc))
         return doc
 
     def insert_many(self, conn: Connection, docs: Sequence[Document], *, touch: bool = True) -> None:
@@ -83,12 +87,12 @@ class Collection:
             stamp = now_iso()
             for doc in docs:
                 doc["_updatedAt"] = stamp
-        conn.execute(insert(self.table), [self._row(doc) for doc in docs])
+        conn.execute(self._insert, [self._row(doc) for doc in docs])
 
     def replace(self, conn: Connection, doc: Document) -> Document:
         doc["_updatedAt"] = now_iso()
-        row = self._row(doc)
-        conn.execute(update(self.table).where(self.c.id == doc["_id"]).values(row))
+        row = {**self.extract(doc), "doc": doc, "pk": doc["_id"]}
+        conn.execute(self._update, row)
         return doc
 
     def delete(self, conn: Connection, *where: ColumnElement[bool]) -> int:
