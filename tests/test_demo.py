@@ -28,7 +28,7 @@ def test_demo_data_fills_history_over_several_sources_and_is_idempotent(engine: 
             assert history_store.total(conn, query) == history_store.count_by_scan(conn, query)
     busiest = max(contact_ids, key=lambda c: sum(r.contact_id == c for r in rooms))
     body = api.get("omnichannel/contacts.history", {"contactId": busiest, "count": "5"}).json()
-    assert body["total"] >= 30 and body["count"] == 5
+    assert body["total"] >= 15 and body["count"] == 5  # 40 conversations over one or two sources
     row = body["history"][0]
     assert row["closer"] == "user" and row["tags"] and row["servedBy"]["username"]
     assert row["closedAt"] < "2100" and row["ts"] < row["closedAt"]

@@ -5,13 +5,14 @@ conflict resolution. Services load data, call these, and persist the result."""
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
-
+# JavaScript's `String(number)`, shared with the request validator (AJV coerces numbers the same way)
+from omnicontacts.api.validation import _js_number as js_number_text
 from omnicontacts.errors import Plain
 
 Document = dict[str, Any]
@@ -27,24 +28,85 @@ def _invalid(definition: Mapping[str, Any]) -> Plain:
     return Plain(f"Invalid value for {definition.get('label') or definition['_id']} field")
 
 
+# JavaScript's `String.prototype.trim` set (Python's `str.strip()` misses U+FEFF and strips
+# U+001C..U+001F, which JavaScript keeps).
+JS_WHITESPACE = (
+    "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+_JS_LETTER_ESCAPES = frozenset("bBdDfnrsStvwWxu")
+_JS_SPACE_CLASS = "\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
+
+
+@functools.lru_cache(maxsize=512)
+def js_regex(pattern: str) -> re.Pattern[str] | None:
+    """A JavaScript pattern (no flags) compiled for `re`, or None when it cannot be.
+
+    JavaScript differs from `re` where custom-field patterns commonly rely on it: `\\d`, `\\w` and
+    `\\b` are ASCII-only (hence `re.ASCII`), `\\s` is Unicode whitespace (spelled out, since
+    `re.ASCII` would narrow it), `$` matches only at the very end (`\\Z`; `re` also matches before a
+    final newline), and named groups are written `(?<name>...)`."""
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern):
+            nxt = pattern[i + 1]
+            if nxt == "s":
+                out.append(_JS_SPACE_CLASS if in_class else f"[{_JS_SPACE_CLASS}]")
+            elif nxt == "S" and not in_class:
+                out.append(f"[^{_JS_SPACE_CLASS}]")
+            elif nxt.isascii() and nxt.isalpha() and nxt not in _JS_LETTER_ESCAPES:
+                out.append(nxt)  # an identity escape in JavaScript (`\\a` is "a", `\\Z` is "Z")
+            else:
+                out.append(c + nxt)
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if pattern.startswith("[^]", i):  # JavaScript: any character
+                out.append("[\\s\\S]")
+                i += 3
+                in_class = False
+                continue
+        elif c == "$":
+            c = "\\Z"
+        elif pattern.startswith("(?<", i) and not pattern.startswith(("(?<=", "(?<!"), i):
+            c = "(?P"
+            out.append(c)
+            i += 2
+            continue
+        out.append(c)
+        i += 1
+    try:
+        return re.compile("".join(out), re.ASCII)
+    except (re.error, OverflowError, RecursionError):
+        return None
+
+
 def regexp_matches(pattern: str | None, text: str) -> bool:
-    """JavaScript `RegExp.test` (search semantics). A pattern Python cannot compile never matches."""
+    """JavaScript `RegExp.test` (search semantics). A pattern that cannot be compiled never matches."""
     if not pattern:
         return True
-    try:
-        return re.search(pattern, text) is not None
-    except re.error:
-        return False
+    compiled = js_regex(pattern)
+    return compiled is not None and compiled.search(text) is not None
 
 
 def field_text(value: Any) -> str | None:
-    """The stored text of a custom-field value; None for objects and arrays (invalid)."""
+    """The stored text of a custom-field value (contacts.md §2 step 1.2): strings trimmed as
+    JavaScript trims, numbers and booleans as their JSON text (JavaScript's: `1.0` is `"1"`),
+    `null` as `""`; None for objects and arrays (invalid)."""
     if value is None:
         return ""
     if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, bool | int | float):
-        return orjson.dumps(value).decode()
+        return value.strip(JS_WHITESPACE)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return js_number_text(value)
     return None
 
 
@@ -309,3 +371,152 @@ def remaining_conflicts(
     if manager:
         resolved.add("manager")
     return [c for c in conflicts if c.get("field") not in resolved]
+
+
+# ---- the contacts API (contacts.md §3) ----------------------------------------------------------
+def drop_nulls(body: Mapping[str, Any]) -> Document:
+    """contacts.update / .conflicts step 0: keys whose value is `null` are treated as absent
+    (empty strings and empty lists are kept)."""
+    return {key: value for key, value in body.items() if value is not None}
+
+
+def new_contact(
+    *,
+    contact_id: str,
+    name: str,
+    emails: Sequence[str],
+    phones: Sequence[str],
+    contact_manager: str | None,
+    custom_fields: Mapping[str, str],
+    now: str,
+) -> Document:
+    """§3.1 step 3: a pre-registered contact made through the API (no channels yet)."""
+    contact: Document = {
+        "_id": contact_id,
+        "name": name,
+        "emails": [{"address": address} for address in emails],
+        "phones": [{"phoneNumber": number} for number in phones],
+    }
+    if contact_manager:
+        contact["contactManager"] = contact_manager
+    contact.update(
+        channels=[],
+        customFields=dict(custom_fields),
+        unknown=False,
+        preRegistration=True,
+        createdAt=now,
+    )
+    return contact
+
+
+def updated_contact(
+    contact: Mapping[str, Any], changes: Mapping[str, Any], custom_fields: Mapping[str, Any] | None
+) -> Document:
+    """§3.2 step 5 on a null-free body: the writes of contacts.update. `custom_fields` is the
+    result of `updated_custom_fields` when the body had `customFields`, else None."""
+    out: Document = copy.deepcopy(dict(contact))
+    if "name" in changes:
+        out["name"] = changes["name"]
+    if "emails" in changes:
+        out["emails"] = [{"address": address} for address in changes["emails"]]
+    if "phones" in changes:
+        out["phones"] = [{"phoneNumber": number} for number in changes["phones"]]
+    if changes.get("contactManager"):
+        out["contactManager"] = changes["contactManager"]
+    if custom_fields is not None:
+        out["customFields"] = dict(custom_fields)
+    if changes.get("wipeConflicts") is True:
+        out["conflictingFields"] = []
+    out["unknown"] = False
+    return out
+
+
+def resolved_contact(contact: Mapping[str, Any], changes: Mapping[str, Any]) -> Document:
+    """§3.7 steps 4-5 on a null-free body: contacts.conflicts. A conflict is resolved by a value
+    that is written: a non-empty `name` / `contactManager`, or any key of `customFields`. Custom
+    field values are merged over the stored ones without validation."""
+    out: Document = copy.deepcopy(dict(contact))
+    name = changes.get("name")
+    manager = changes.get("contactManager")
+    custom = changes.get("customFields")
+    if changes.get("wipeConflicts") is True:
+        out["conflictingFields"] = []
+    else:
+        out["conflictingFields"] = [
+            dict(c)
+            for c in remaining_conflicts(
+                out.get("conflictingFields") or [],
+                name=bool(name),
+                manager=bool(manager),
+                custom_keys=custom or {},
+            )
+        ]
+    if name:
+        out["name"] = name
+    if manager:
+        out["contactManager"] = manager
+    if isinstance(custom, Mapping):
+        out["customFields"] = {**(out.get("customFields") or {}), **copy.deepcopy(dict(custom))}
+    out["unknown"] = False
+    return out
+
+
+def conflicts_to_count(contact: Mapping[str, Any], changes: Mapping[str, Any]) -> int:
+    """What `wipeConflicts: true` adds to `Resolved_Conflicts_Count` (0 when nothing is wiped)."""
+    if changes.get("wipeConflicts") is not True:
+        return 0
+    return len(contact.get("conflictingFields") or [])
+
+
+# Removed by contacts.delete (§3.8): the contact stays, as an empty, disabled shell.
+DISABLED_REMOVES = ("emails", "phones", "name", "customFields", "lastChat", "channels", "conflictingFields")
+
+
+def disabled_contact(contact: Mapping[str, Any]) -> Document:
+    out: Document = {k: copy.deepcopy(v) for k, v in contact.items() if k not in DISABLED_REMOVES}
+    out["enabled"] = False
+    return out
+
+
+def is_enabled(contact: Mapping[str, Any]) -> bool:
+    return contact.get("enabled") is not False
+
+
+def visitor_ids(contact: Mapping[str, Any]) -> list[str]:
+    """The visitor ids of a contact's channels, first-seen order (renaming cascade §1.2)."""
+    ids = [str((c.get("visitor") or {}).get("visitorId")) for c in contact.get("channels") or []]
+    return [i for i in dict.fromkeys(ids) if i and i != "None"]
+
+
+def with_channel_blocked(
+    contacts: Sequence[Mapping[str, Any]],
+    visitor_id: str,
+    source_type: str,
+    source_id: str | None,
+    blocked: bool,
+) -> Document | None:
+    """contacts.block / .unblock (§3.9): the first contact (in the given order) holding a channel
+    for the association, with that channel's `blocked` set; None when nothing changes - no such
+    channel, or it already has that value. This is Rocket.Chat's single-document
+    `updateOne({channels.visitor...}, {$set: {'channels.$.blocked': ...}})` + `modifiedCount`."""
+    for contact in contacts:
+        channels = contact.get("channels") or []
+        for index, channel in enumerate(channels):
+            if not channel_matches(channel, visitor_id, source_type, source_id):
+                continue
+            if channel.get("blocked") is blocked:
+                return None
+            out: Document = copy.deepcopy(dict(contact))
+            out["channels"][index]["blocked"] = blocked
+            return out
+    return None
+
+
+def renamed(doc: Mapping[str, Any], name: str, keys: Sequence[str]) -> Document | None:
+    """`doc` with each of `keys` set to `name`, or None when it already has them all."""
+    if all(doc.get(key) == name for key in keys):
+        return None
+    out: Document = dict(doc)
+    for key in keys:
+        out[key] = name
+    return out

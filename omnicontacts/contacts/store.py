@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, insert, select
+from sqlalchemy import ColumnElement, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
-from omnicontacts.db import tables
+from omnicontacts.db import sorting, tables
 from omnicontacts.db.documents import Collection, Document
+from omnicontacts.ids import now_iso
 from omnicontacts.livechat.store import like_pattern
 
 SEP = "\x1f"
+KEY_LENGTH = 512  # contact_keys.value keeps this many characters; lookups compare the same prefix
 
 
 def _search_text(doc: Document) -> str:
@@ -59,7 +61,10 @@ def _write_keys(conn: Connection, doc: Document) -> None:
     if keys:
         conn.execute(
             insert(tables.contact_keys),
-            [{"kind": kind, "value": value[:512], "contact_id": doc["_id"]} for kind, value in sorted(keys)],
+            [
+                {"kind": kind, "value": value[:KEY_LENGTH], "contact_id": doc["_id"]}
+                for kind, value in sorted(keys)
+            ],
         )
 
 
@@ -85,7 +90,11 @@ def insert_contact(conn: Connection, doc: Document) -> Document:
 def insert_contacts(conn: Connection, docs: list[Document], *, touch: bool = True) -> None:
     """Bulk insert (demo data, benchmarks), keys included."""
     _contacts.insert_many(conn, docs, touch=touch)
-    rows = [{"kind": k, "value": v[:512], "contact_id": d["_id"]} for d in docs for k, v in sorted(_keys(d))]
+    rows = [
+        {"kind": k, "value": v[:KEY_LENGTH], "contact_id": d["_id"]}
+        for d in docs
+        for k, v in sorted(_keys(d))
+    ]
     if rows:
         conn.execute(insert(tables.contact_keys), rows)
 
@@ -97,24 +106,51 @@ def replace_contact(conn: Connection, doc: Document) -> Document:
 
 
 def ids_with_key(conn: Connection, kind: str, value: str) -> list[str]:
-    rows = conn.execute(select(K.contact_id).where(K.kind == kind, K.value == value).order_by(K.contact_id))
+    """Contacts whose key of this kind starts like `value`: exact for values up to KEY_LENGTH
+    characters; longer ones are candidates the caller confirms on the document."""
+    rows = conn.execute(
+        select(K.contact_id).where(K.kind == kind, K.value == value[:KEY_LENGTH]).order_by(K.contact_id)
+    )
     return [row[0] for row in rows]
 
 
+def _holds(doc: Document, kind: str, value: str) -> bool:
+    return (kind, value) in _keys(doc)
+
+
 def contacts_with_key(conn: Connection, kind: str, value: str, *, for_update: bool = False) -> list[Document]:
-    """Contacts holding an e-mail / phone / visitor key, oldest first."""
+    """Contacts holding an e-mail / phone / visitor key (exact match), oldest first."""
     ids = ids_with_key(conn, kind, value)
     if not ids:
         return []
-    return _contacts.find(conn, C.id.in_(ids), order_by=[C.created_at, C.id], for_update=for_update)
+    found = _contacts.find(conn, C.id.in_(ids), order_by=[C.created_at, C.id], for_update=for_update)
+    return found if len(value) <= KEY_LENGTH else [doc for doc in found if _holds(doc, kind, value)]
 
 
 def exists_with_key(conn: Connection, kind: str, value: str) -> bool:
-    return bool(ids_with_key(conn, kind, value))
+    """Any contact, disabled ones included, holding this e-mail / phone / visitor key exactly."""
+    if len(value) <= KEY_LENGTH:
+        return bool(ids_with_key(conn, kind, value))
+    return bool(contacts_with_key(conn, kind, value))
 
 
 def exists(conn: Connection, contact_id: str) -> bool:
     return conn.execute(select(C.id).where(C.id == contact_id)).first() is not None
+
+
+def disable(conn: Connection, doc: Document) -> bool:
+    """Write the disabled shell of an enabled contact (contacts.delete); False when the row was
+    not an enabled contact any more, so nothing was written."""
+    doc["_updatedAt"] = now_iso()
+    result = conn.execute(
+        update(tables.contacts)
+        .where(C.id == doc["_id"], C.enabled.is_(True))
+        .values(**_columns(doc), doc=doc)
+    )
+    if not result.rowcount:
+        return False
+    _write_keys(conn, doc)
+    return True
 
 
 def search_filter(search_text: str | None, unknown: bool) -> list[ColumnElement[bool]]:
@@ -129,15 +165,26 @@ def search_filter(search_text: str | None, unknown: bool) -> list[ColumnElement[
     return where
 
 
-def search(
-    conn: Connection, where: list[ColumnElement[bool]], order_by: list[Any], offset: int, limit: int | None
-) -> tuple[list[Document], int]:
-    return (
-        _contacts.find(conn, *where, order_by=order_by, limit=limit, offset=offset),
-        _contacts.count(conn, *where),
-    )
-
-
+# Paths that are plain, never-NULL columns (sort allow-list; see db.sorting). `name` is not one:
+# it may be missing, and it must sort by code point on PostgreSQL whatever the database collation.
 SORT_COLUMNS: dict[str, Any] = {"_id": C.id}
 DOC_COLUMN = C.doc
 ID_COLUMN = C.id
+
+
+def search(
+    conn: Connection,
+    where: list[ColumnElement[bool]],
+    sort_keys: sorting.SortKeys,
+    offset: int,
+    limit: int | None,
+) -> tuple[list[Document], int]:
+    """One page of contacts matching `where` in MongoDB order of `sort_keys` (`_id` appended as
+    the tie breaker), and the number of all matches."""
+    order = sorting.order_by(
+        DOC_COLUMN, sort_keys, dialect=conn.dialect.name, columns=SORT_COLUMNS, id_column=ID_COLUMN
+    )
+    return (
+        _contacts.find(conn, *where, order_by=order, limit=limit, offset=offset),
+        _contacts.count(conn, *where),
+    )
