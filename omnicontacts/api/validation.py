@@ -185,9 +185,9 @@ def _number_rules(schema: dict[str, Any], holder: Any, key: Any, composite: bool
     if not _has_type("number", data):
         return []
     if "maximum" in schema and data > schema["maximum"]:
-        return [f"must be <= {_js_number(schema['maximum'])}"]
+        return [f"must be <= {js_number_text(schema['maximum'])}"]
     if "minimum" in schema and data < schema["minimum"]:
-        return [f"must be >= {_js_number(schema['minimum'])}"]
+        return [f"must be >= {js_number_text(schema['minimum'])}"]
     return []
 
 
@@ -434,7 +434,7 @@ def _js_to_number(text: str) -> int | float | None:
     return value
 
 
-def _js_number(value: int | float) -> str:
+def js_number_text(value: int | float) -> str:
     """JavaScript `String(number)`."""
     if isinstance(value, int) and abs(value) < 10**21:
         return str(value)
@@ -474,7 +474,7 @@ def _js_string(value: Any) -> str:
     if value is None:
         return "null"
     if _is_js_number(value):
-        return _js_number(value)
+        return js_number_text(value)
     return str(value)
 
 
@@ -483,7 +483,7 @@ def _js_json(value: Any) -> str:
     if value is None or isinstance(value, bool | str):
         return json.dumps(value, ensure_ascii=False)
     if _is_js_number(value):
-        return _js_number(value) if math.isfinite(value) else "null"
+        return js_number_text(value) if math.isfinite(value) else "null"
     if isinstance(value, list):
         return "[" + ",".join(_js_json(v) for v in value) + "]"
     if isinstance(value, dict):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 # JavaScript's `String(number)`, shared with the request validator (AJV coerces numbers the same way)
-from omnicontacts.api.validation import _js_number as js_number_text
+from omnicontacts.api.validation import js_number_text
 from omnicontacts.errors import Plain
 
 Document = dict[str, Any]
