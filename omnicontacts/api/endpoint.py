@@ -83,6 +83,13 @@ class Endpoint:
     rate_limit: int | None = None  # calls per window, when not the default
     summary: str = ""
     tag: str = "platform"
+    writes: bool | None = None  # default: every method but GET writes
+
+    @property
+    def is_write(self) -> bool:
+        """Writing requests take SQLite's write lock up front (BEGIN IMMEDIATE), so concurrent
+        writers wait for each other instead of failing on a lock upgrade."""
+        return self.writes if self.writes is not None else self.method != "GET"
 
     @property
     def full_path(self) -> str:

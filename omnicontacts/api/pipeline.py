@@ -99,7 +99,7 @@ class Pipeline:
                 user, token_hash = self._authenticate(conn, endpoint, incoming)
                 extra_headers = self._rate_limit(conn, endpoint, incoming, user)
                 params = self._validate(endpoint, incoming.input)
-                if endpoint.method != "GET":
+                if endpoint.is_write:
                     conn.execution_options(**WRITE)
                 with conn.begin():
                     call = Call(

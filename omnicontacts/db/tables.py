@@ -164,7 +164,9 @@ messages = Table(
     Column("rid", Id, nullable=False),
     Column("ts", Date, nullable=False),
     Column("t", String(64), nullable=True),
-    Column("msg", Text, nullable=False),  # kept in a column where a search index can reach it
+    # the text, lower-cased in Python (SQLite's lower() is ASCII-only): where a search index
+    # can reach it, and what transcript search matches on both engines
+    Column("msg_search", Text, nullable=False),
     Column("doc", Doc, nullable=False),
     Index("ix_messages_room", "rid", "ts", "id"),
 )

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select, text
+from sqlalchemy import ColumnElement, case, func, or_, select, text
 from sqlalchemy.engine import Connection
 
-from omnicontacts.db import tables
+from omnicontacts.db import sorting, tables
 from omnicontacts.db.documents import Collection, Document
 
 
@@ -41,8 +41,9 @@ V = tables.visitors.c
 
 
 def visitor_by_token(conn: Connection, token: str, *, for_update: bool = False) -> Document | None:
-    found = visitors.find(conn, V.token == token, V.enabled.is_(True), order_by=[V.id], limit=1,
-                          for_update=for_update)
+    found = visitors.find(
+        conn, V.token == token, V.enabled.is_(True), order_by=[V.id], limit=1, for_update=for_update
+    )
     return found[0] if found else None
 
 
@@ -57,6 +58,19 @@ def visitor_by_email(conn: Connection, email: str) -> Document | None:
 def visitor_by_id(conn: Connection, visitor_id: str) -> Document | None:
     doc = visitors.get(conn, visitor_id)
     return doc if doc is not None and doc.get("disabled") is not True else None
+
+
+def visitor_document(conn: Connection, visitor_id: str, *, for_update: bool = False) -> Document | None:
+    """The stored visitor with this `_id`, disabled or not (a client-chosen id must not collide)."""
+    return visitors.get(conn, visitor_id, for_update=for_update)
+
+
+def insert_visitor(conn: Connection, doc: Document) -> Document:
+    return visitors.insert(conn, doc)
+
+
+def replace_visitor(conn: Connection, doc: Document) -> Document:
+    return visitors.replace(conn, doc)
 
 
 # ---- rooms --------------------------------------------------------------------------------------
@@ -117,8 +131,17 @@ def rooms_where(conn: Connection, *where: ColumnElement[bool], for_update: bool 
     return _rooms.find(conn, *where, order_by=[R.ts, R.id], for_update=for_update)
 
 
-def open_rooms_of_token(conn: Connection, token: str) -> list[Document]:
-    return rooms_where(conn, R.v_token == token, R.open.is_(True))
+def open_rooms_of_token(conn: Connection, token: str, *, for_update: bool = False) -> list[Document]:
+    return rooms_where(conn, R.v_token == token, R.open.is_(True), for_update=for_update)
+
+
+def room_ids_of_token(conn: Connection, token: str) -> list[str]:
+    """Every room of a visitor token, open or closed."""
+    return [row[0] for row in conn.execute(select(R.id).where(R.v_token == token).order_by(R.id))]
+
+
+def has_open_room(conn: Connection, token: str) -> bool:
+    return conn.execute(select(R.id).where(R.v_token == token, R.open.is_(True)).limit(1)).first() is not None
 
 
 def rooms_of_contact(conn: Connection, contact_id: str, *, for_update: bool = False) -> list[Document]:
@@ -178,7 +201,12 @@ def delete_rooms(conn: Connection, rids: list[str]) -> None:
 # ---- messages -----------------------------------------------------------------------------------
 messages = Collection(
     tables.messages,
-    lambda doc: {"rid": doc["rid"], "ts": doc["ts"], "t": doc.get("t"), "msg": doc.get("msg") or ""},
+    lambda doc: {
+        "rid": doc["rid"],
+        "ts": doc["ts"],
+        "t": doc.get("t"),
+        "msg_search": str(doc.get("msg") or "").lower(),
+    },
 )
 M = tables.messages.c
 
@@ -187,12 +215,16 @@ def insert_message(conn: Connection, doc: Document) -> Document:
     return messages.insert(conn, doc)
 
 
+def message_exists(conn: Connection, message_id: str) -> bool:
+    return conn.execute(select(M.id).where(M.id == message_id)).first() is not None
+
+
 def transcript_filter(rid: str, search_term: str | None) -> list[ColumnElement[bool]]:
     """Conversation messages of a room (no system messages but the closing one), optionally
     narrowed to a literal, case-insensitive substring of `msg`."""
     where: list[ColumnElement[bool]] = [M.rid == rid, or_(M.t.is_(None), M.t == "livechat-close")]
     if search_term:
-        where.append(func.lower(M.msg).like(like_pattern(search_term.lower()), escape="\\"))
+        where.append(M.msg_search.like(like_pattern(search_term.lower()), escape="\\"))
     return where
 
 
@@ -242,6 +274,46 @@ def inquiry_of_room(conn: Connection, rid: str, *, for_update: bool = False) -> 
     return found[0] if found else None
 
 
+def inquiry(conn: Connection, inquiry_id: str, *, for_update: bool = False) -> Document | None:
+    return inquiries.get(conn, inquiry_id, for_update=for_update)
+
+
+def insert_inquiry(conn: Connection, doc: Document) -> Document:
+    return inquiries.insert(conn, doc)
+
+
+def replace_inquiry(conn: Connection, doc: Document) -> Document:
+    return inquiries.replace(conn, doc)
+
+
+def delete_inquiries_of_room(conn: Connection, rid: str) -> int:
+    return inquiries.delete(conn, I.rid == rid)
+
+
+# Paths that are plain, never-NULL inquiry columns (sort allow-list; see db.sorting).
+INQUIRY_SORT_COLUMNS = {"_id": I.id, "ts": I.ts, "status": I.status}
+
+
+def inquiries_page(
+    conn: Connection,
+    department: str | None,
+    sort_keys: sorting.SortKeys | None,
+    offset: int,
+    limit: int | None,
+) -> tuple[list[Document], int]:
+    """One page of inquiries and the total. Without caller sort keys: queued first, then by `ts`."""
+    where: list[ColumnElement[bool]] = [I.department == department] if department else []
+    if sort_keys:
+        order = sorting.order_by(
+            I.doc, sort_keys, dialect=conn.dialect.name, columns=INQUIRY_SORT_COLUMNS, id_column=I.id
+        )
+    else:
+        order = [case((I.status == "queued", 0), else_=1), I.ts, I.id]
+    return inquiries.find(conn, *where, order_by=order, limit=limit, offset=offset), inquiries.count(
+        conn, *where
+    )
+
+
 def inquiries_of_visitors(
     conn: Connection, visitor_ids: list[str], *, for_update: bool = False
 ) -> list[Document]:
@@ -274,6 +346,22 @@ def delete_subscriptions_of_user(conn: Connection, user_id: str) -> None:
     subscriptions.delete(conn, S.user_id == user_id)
 
 
+def subscriptions_of_room(conn: Connection, rid: str, *, for_update: bool = False) -> list[Document]:
+    return subscriptions.find(conn, S.rid == rid, order_by=[S.id], for_update=for_update)
+
+
+def insert_subscription(conn: Connection, doc: Document) -> Document:
+    return subscriptions.insert(conn, doc)
+
+
+def replace_subscription(conn: Connection, doc: Document) -> Document:
+    return subscriptions.replace(conn, doc)
+
+
+def delete_subscriptions_of_room(conn: Connection, rid: str) -> int:
+    return subscriptions.delete(conn, S.rid == rid)
+
+
 # ---- custom-field definitions -------------------------------------------------------------------
 custom_fields = Collection(tables.custom_fields, lambda doc: {"seq": doc.get("_seq", 0)})
 CF = tables.custom_fields.c
@@ -292,6 +380,63 @@ def insert_custom_field(conn: Connection, doc: Document) -> Document:
 
 def public_custom_field(doc: Document) -> Document:
     return {k: v for k, v in doc.items() if k != "_seq"}
+
+
+def custom_field(conn: Connection, field_id: str, *, for_update: bool = False) -> Document | None:
+    """A definition as stored (with its creation order `_seq`); see `public_custom_field`."""
+    return custom_fields.get(conn, field_id, for_update=for_update)
+
+
+def replace_custom_field(conn: Connection, doc: Document) -> Document:
+    return public_custom_field(custom_fields.replace(conn, doc))
+
+
+def delete_custom_field(conn: Connection, field_id: str) -> int:
+    return custom_fields.delete(conn, CF.id == field_id)
+
+
+def custom_fields_page(
+    conn: Connection, ids: list[str], sort_keys: sorting.SortKeys, offset: int, limit: int | None
+) -> list[Document]:
+    """The definitions among `ids` (already filtered by the caller), sorted and paged."""
+    if not ids:
+        return []
+    order = sorting.order_by(
+        CF.doc, sort_keys, dialect=conn.dialect.name, columns={"_id": CF.id}, id_column=CF.id
+    )
+    found = custom_fields.find(conn, CF.id.in_(ids), order_by=order, limit=limit, offset=offset)
+    return [public_custom_field(doc) for doc in found]
+
+
+# ---- livechat users (agents and managers) -------------------------------------------------------
+U = tables.users.c
+
+
+def lock_users(conn: Connection, ids: list[str]) -> list[Document]:
+    """The current documents of these users, row-locked (in id order, so two lockers never
+    deadlock) until the transaction ends: auto-routing decides on fresh `livechatCount`s."""
+    if not ids:
+        return []
+    stmt = select(U.doc).where(U.id.in_(sorted(set(ids)))).order_by(U.id).with_for_update()
+    return [row[0] for row in conn.execute(stmt)]
+
+
+def users_page(
+    conn: Connection, ids: list[str], sort_keys: sorting.SortKeys, offset: int, limit: int | None
+) -> list[Document]:
+    """The users among `ids` (role and text filters run on the documents: staff directories are
+    small), sorted with the shared Mongo-order machinery and paged."""
+    if not ids:
+        return []
+    order = sorting.order_by(
+        U.doc, sort_keys, dialect=conn.dialect.name, columns={"_id": U.id}, id_column=U.id
+    )
+    stmt = select(U.doc).where(U.id.in_(ids)).order_by(*order)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    if offset:
+        stmt = stmt.offset(offset)
+    return [row[0] for row in conn.execute(stmt)]
 
 
 # ---- departments --------------------------------------------------------------------------------

@@ -101,7 +101,7 @@ def upgrade() -> None:
         sa.Column("rid", sa.String(length=64), nullable=False),
         sa.Column("ts", sa.String(length=32), nullable=False),
         sa.Column("t", sa.String(length=64), nullable=True),
-        sa.Column("msg", sa.Text(), nullable=False),
+        sa.Column("msg_search", sa.Text(), nullable=False),
         sa.Column(
             "doc",
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
