@@ -62,10 +62,10 @@ import json
 import math
 import re
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any, Final
 
 from omnicontacts.errors import InvalidParams, Plain
+from omnicontacts.javascript import JS_WHITESPACE, js_number_text, js_regex
 
 __all__ = ["meteor_check", "validate"]
 
@@ -199,7 +199,7 @@ def _string_rules(schema: dict[str, Any], holder: Any, key: Any, composite: bool
         return [f"must NOT have more than {schema['maxLength']} characters"]
     if "minLength" in schema and len(data) < schema["minLength"]:
         return [f"must NOT have fewer than {schema['minLength']} characters"]
-    if "pattern" in schema and _js_regex(schema["pattern"]).search(data) is None:
+    if "pattern" in schema and not _pattern_matches(schema["pattern"], data):
         return [f'must match pattern "{schema["pattern"]}"']
     if "format" in schema:
         name = schema["format"]
@@ -207,7 +207,7 @@ def _string_rules(schema: dict[str, Any], holder: Any, key: Any, composite: bool
             raise ValueError(f"unknown format {name!r}")
         if not _FORMATS[name](data):
             return [f'must match format "{name}"']
-    if "isNotEmpty" in schema and not data.strip(_JS_WHITESPACE):
+    if "isNotEmpty" in schema and not data.strip(JS_WHITESPACE):
         return ['must pass "isNotEmpty" keyword validation']
     return []
 
@@ -363,43 +363,9 @@ def _js_equal(a: Any, b: Any) -> bool:
     return False
 
 
-_REGEX_CACHE: dict[str, re.Pattern[str]] = {}
-
-
-def _js_regex(pattern: str) -> re.Pattern[str]:
-    """Compile a JavaScript pattern for `re`: `$` only matches at the very end and `\\d` is ASCII."""
-    compiled = _REGEX_CACHE.get(pattern)
-    if compiled is None:
-        out: list[str] = []
-        in_class = False
-        i = 0
-        while i < len(pattern):
-            c = pattern[i]
-            if c == "\\" and i + 1 < len(pattern):
-                nxt = pattern[i + 1]
-                out.append(("0-9" if in_class else "[0-9]") if nxt == "d" else c + nxt)
-                i += 2
-                continue
-            if c == "[":
-                in_class = True
-            elif c == "]":
-                in_class = False
-            elif c == "$" and not in_class:
-                c = r"\Z"
-            out.append(c)
-            i += 1
-        compiled = re.compile("".join(out))
-        _REGEX_CACHE[pattern] = compiled
-    return compiled
-
-
 # --------------------------------------------------------------------------------------------------
 # JavaScript value semantics
 
-_JS_WHITESPACE: Final = (
-    "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-    "\u2028\u2029\u202f\u205f\u3000\ufeff"
-)
 _DECIMAL: Final = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _RADIX: Final = {
     "x": (16, re.compile(r"[0-9a-fA-F]+")),
@@ -411,7 +377,7 @@ _SAFE_INTEGER: Final = 2**53
 
 def _js_to_number(text: str) -> int | float | None:
     """JavaScript `+text` for a string, or None when that is NaN or not finite."""
-    s = text.strip(_JS_WHITESPACE)
+    s = text.strip(JS_WHITESPACE)
     if not s:
         return 0
     value: float
@@ -432,37 +398,6 @@ def _js_to_number(text: str) -> int | float | None:
     if value.is_integer() and abs(value) <= _SAFE_INTEGER:
         return int(value)
     return value
-
-
-def js_number_text(value: int | float) -> str:
-    """JavaScript `String(number)`."""
-    if isinstance(value, int) and abs(value) < 10**21:
-        return str(value)
-    number = float(value)
-    if math.isnan(number):
-        return "NaN"
-    if math.isinf(number):
-        return "Infinity" if number > 0 else "-Infinity"
-    if number == 0:
-        return "0"
-    sign = "-" if number < 0 else ""
-    _, digit_tuple, exponent = Decimal(repr(abs(number))).as_tuple()
-    digits = "".join(map(str, digit_tuple)).rstrip("0")
-    assert isinstance(exponent, int)
-    exponent += len(digit_tuple) - len(digits)
-    k = len(digits)
-    n = exponent + k  # value = 0.digits * 10**n
-    if k <= n <= 21:
-        body = digits + "0" * (n - k)
-    elif 0 < n <= 21:
-        body = digits[:n] + "." + digits[n:]
-    elif -6 < n <= 0:
-        body = "0." + "0" * -n + digits
-    else:
-        e = n - 1
-        mantissa = digits if k == 1 else digits[0] + "." + digits[1:]
-        body = f"{mantissa}e{'+' if e >= 0 else '-'}{abs(e)}"
-    return sign + body
 
 
 def _js_string(value: Any) -> str:
@@ -690,3 +625,10 @@ def _prepend_path(key: str | int, base: str) -> str:
     if base and base[0] != "[":
         return f"{text}.{base}"
     return text + base
+
+
+def _pattern_matches(pattern: str, text: str) -> bool:
+    compiled = js_regex(pattern)
+    if compiled is None:
+        raise ValueError(f"schema pattern {pattern!r} is not a usable regular expression")
+    return compiled.search(text) is not None

@@ -5,15 +5,14 @@ conflict resolution. Services load data, call these, and persist the result."""
 from __future__ import annotations
 
 import copy
-import functools
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-# JavaScript's `String(number)`, shared with the request validator (AJV coerces numbers the same way)
-from omnicontacts.api.validation import js_number_text
 from omnicontacts.errors import Plain
+
+# JavaScript's `String(number)`, shared with the request validator (AJV coerces numbers the same way)
+from omnicontacts.javascript import JS_WHITESPACE, js_number_text, js_regex
 
 Document = dict[str, Any]
 
@@ -26,65 +25,6 @@ def in_scope(definitions: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]
 
 def _invalid(definition: Mapping[str, Any]) -> Plain:
     return Plain(f"Invalid value for {definition.get('label') or definition['_id']} field")
-
-
-# JavaScript's `String.prototype.trim` set (Python's `str.strip()` misses U+FEFF and strips
-# U+001C..U+001F, which JavaScript keeps).
-JS_WHITESPACE = (
-    "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-    "\u2028\u2029\u202f\u205f\u3000\ufeff"
-)
-_JS_LETTER_ESCAPES = frozenset("bBdDfnrsStvwWxu")
-_JS_SPACE_CLASS = "\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
-
-
-@functools.lru_cache(maxsize=512)
-def js_regex(pattern: str) -> re.Pattern[str] | None:
-    """A JavaScript pattern (no flags) compiled for `re`, or None when it cannot be.
-
-    JavaScript differs from `re` where custom-field patterns commonly rely on it: `\\d`, `\\w` and
-    `\\b` are ASCII-only (hence `re.ASCII`), `\\s` is Unicode whitespace (spelled out, since
-    `re.ASCII` would narrow it), `$` matches only at the very end (`\\Z`; `re` also matches before a
-    final newline), and named groups are written `(?<name>...)`."""
-    out: list[str] = []
-    in_class = False
-    i = 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\" and i + 1 < len(pattern):
-            nxt = pattern[i + 1]
-            if nxt == "s":
-                out.append(_JS_SPACE_CLASS if in_class else f"[{_JS_SPACE_CLASS}]")
-            elif nxt == "S" and not in_class:
-                out.append(f"[^{_JS_SPACE_CLASS}]")
-            elif nxt.isascii() and nxt.isalpha() and nxt not in _JS_LETTER_ESCAPES:
-                out.append(nxt)  # an identity escape in JavaScript (`\\a` is "a", `\\Z` is "Z")
-            else:
-                out.append(c + nxt)
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-            if pattern.startswith("[^]", i):  # JavaScript: any character
-                out.append("[\\s\\S]")
-                i += 3
-                in_class = False
-                continue
-        elif c == "$":
-            c = "\\Z"
-        elif pattern.startswith("(?<", i) and not pattern.startswith(("(?<=", "(?<!"), i):
-            c = "(?P"
-            out.append(c)
-            i += 2
-            continue
-        out.append(c)
-        i += 1
-    try:
-        return re.compile("".join(out), re.ASCII)
-    except (re.error, OverflowError, RecursionError):
-        return None
 
 
 def regexp_matches(pattern: str | None, text: str) -> bool:
