@@ -1,0 +1,1248 @@
+"""Realistic benchmark data, written in bulk straight through the stores (not HTTP).
+
+    python -m bench.generate --url sqlite:///data/bench.sqlite3 --rooms 1000000
+
+One run writes, deterministically for a given `--seed`:
+
+- departments (through `livechat.store.departments`), agents (real users made by
+  `users.service.create_user`, role `livechat-agent`) and the benchmark admin (role `admin`, which
+  holds `api-bypass-rate-limit`);
+- `rooms` ordinary rooms spread over contacts with a long-tailed number of rooms each (a Pareto
+  draw: about 9 in 10 contacts have 1-5 rooms, a few have thousands); most closed, about 3% of
+  contacts have their newest room still open;
+- one **heavy contact** with `heavy_rooms` closed rooms (100,000 by default), on top of `rooms`;
+- one visitor per channel of each contact; sources `widget`, `api`, `email`, `sms` and `app` with
+  the aliases WhatsApp / Telegram / Instagram; message counters (`msgs`), `lastMessage`,
+  `servedBy`, `closedBy`, `closer`, `metrics.chatDuration`, `tags` and `departmentId` on closed
+  rooms; `lastChat` on contacts, channels and visitors.
+
+Two write paths, with identical rows (tests/bench checks it table by table):
+
+- `bulk` (default): producer processes build each batch from its own seed, and turn every
+  document into its table row while it is fresh, with the stores' own column extraction
+  (`Collection._row`, i.e. each store's `extract`) and the engine's JSON serialisation. The
+  closed-room counters are counted with `livechat.store._count_key` and upserted with the store's
+  own statement (`livechat.store._BUMP`), once per key and batch instead of once per key and call.
+  SQLite: the main process writes the batches with executemany, in transactions of about 200,000
+  rooms (batches in room-id order, so the primary-key inserts stay local). PostgreSQL: each
+  producer COPYs its batches itself. The plain secondary indexes of the four bulk tables are
+  dropped for the load and re-created afterwards from the very DDL the migrations made (a sorted
+  build instead of a random insert per row and index); primary keys and unique constraints stay.
+- `stores`: the stores' bulk functions themselves (`visitors.insert_many`,
+  `contacts.store.insert_contacts`, `livechat.store.insert_rooms`), one process, indexes in place.
+
+On SQLite the load connection runs with `synchronous=OFF`, no rollback journal and an exclusive
+lock (the file is throwaway until the load has finished), then puts the file back in WAL mode; the
+server opens it later with its own production settings. The load rate counts every room written,
+from the first batch to the last index built.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import math
+import multiprocessing
+import os
+import random
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import orjson
+from sqlalchemy import Engine
+from sqlalchemy.engine import Connection
+from tqdm import tqdm
+
+from omnicontacts.contacts import store as contacts_store
+from omnicontacts.db.documents import Collection
+from omnicontacts.db.engine import WRITE, is_postgres
+from omnicontacts.livechat import store as livechat_store
+
+Document = dict[str, Any]
+Row = tuple[Any, ...]
+
+METEOR_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz"  # as omnicontacts.ids
+BENCH_ADMIN = "bench.admin"
+BENCH_ADMIN_PASSWORD = "bench-admin-pass-1"
+HEAVY_NAME = "Heavy Contact"
+
+# Simulated clock: contacts appear between START and END, rooms between a contact's creation and END.
+START_MS = 1_546_300_800_000  # 2019-01-01T00:00:00.000Z
+END_MS = 1_761_955_200_000  # 2025-11-01T00:00:00.000Z
+DAY_MS = 86_400_000
+HOUR_MS = 3_600_000
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+FIRST_NAMES = _words(
+    "Maria Jose Ana Luis Carlos Juan Sofia Lucas Emma Noah Olivia Liam Ava Elijah Mia James "
+    "Amelia Oliver Harper Benjamin Evelyn Mateo Camila Leo Aisha Omar Fatima Yusuf Priya Arjun "
+    "Ananya Wei Li Mei Hiroshi Yuki Sakura Kenji Min-jun Seo-yeon Olga Ivan Dmitri Anastasia "
+    "Pierre Camille Lea Hugo Giulia Marco Chiara Lars Ingrid Sven Kofi Amara Chidi Ngozi Tariq "
+    "Leila Diego Valentina"
+)
+LAST_NAMES = _words(
+    "Garcia Silva Santos Oliveira Smith Johnson Williams Brown Jones Miller Davis Rodriguez "
+    "Martinez Hernandez Lopez Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee "
+    "Perez Thompson White Harris Sanchez Clark Ramirez Lewis Robinson Walker Young Allen King "
+    "Wright Scott Torres Nguyen Hill Flores Green Adams Nelson Baker Hall Rivera Campbell "
+    "Mitchell Carter Roberts Okafor Mensah Kowalski Novak Rossi Ferrari Muller Schmidt Dubois "
+    "Moreau Tanaka Sato Suzuki Kim Park Chen Wang Zhang Patel Sharma Singh Khan Ali Hassan Ivanov "
+    "Petrov Larsen Hansen Johansson"
+)
+TAGS = _words(
+    "billing refund shipping bug vip feedback onboarding cancellation upgrade technical complaint "
+    "password delivery warranty invoice"
+)
+DEPARTMENTS = _words(
+    "Sales Support Billing Returns Technical Onboarding Retention Partnerships VIP Logistics "
+    "Compliance Marketing"
+)
+MESSAGES = (
+    "Thanks, that solved it!",
+    "Could you send me the invoice again?",
+    "My order has not arrived yet.",
+    "I would like to cancel my subscription.",
+    "Is there a discount for annual plans?",
+    "The app crashes when I open settings.",
+    "Great, have a nice day.",
+    "Please check ticket 4411, it is still open.",
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    term: str  # what a history `source=` filter uses to find it: the lower-cased alias, else the type
+    weight: float
+    doc: Document
+
+
+def _app(name: str) -> Document:
+    key = name.lower()
+    return {
+        "type": "app",
+        "id": f"{key}-connector",
+        "alias": name,
+        "label": name,
+        "sidebarIcon": key,
+        "defaultIcon": key,
+    }
+
+
+SOURCES: tuple[Source, ...] = (
+    Source("widget", 0.36, {"type": "widget", "destination": "support.example.com"}),
+    Source("api", 0.10, {"type": "api"}),
+    Source(
+        "support@example.com", 0.14, {"type": "email", "id": "inbox-support", "alias": "support@example.com"}
+    ),
+    Source("twilio", 0.10, {"type": "sms", "alias": "Twilio"}),
+    Source("whatsapp", 0.18, _app("WhatsApp")),
+    Source("telegram", 0.06, _app("Telegram")),
+    Source("instagram", 0.06, _app("Instagram")),
+)
+HEAVY_SOURCES = (0, 4, 2)  # the heavy contact's channels: widget, WhatsApp, e-mail
+HEAVY_WEIGHTS = (0.5, 0.35, 0.15)
+_CUMULATIVE_SOURCE_WEIGHTS = tuple(
+    sum(s.weight for s in SOURCES[: i + 1]) / sum(s.weight for s in SOURCES) for i in range(len(SOURCES))
+)
+# Fixed pools drawn once (a draw per room is slow): tag combinations, and exponential / uniform
+# samples for message counts, chat durations and first-response times.
+_POOL = random.Random(20_240_605)
+_TAG_SETS = tuple(tuple(_POOL.sample(TAGS, (0, 1, 1, 2, 3)[i % 5])) for i in range(251))
+_EXP_MSGS = tuple(int(_POOL.expovariate(1 / 12)) for _ in range(1024))
+_EXP_DURATION = tuple(int(_POOL.expovariate(1 / 900_000)) for _ in range(1024))
+_FIRST_RESPONSE = tuple(round(5 + _POOL.random() * 120, 3) for _ in range(1024))
+
+
+@dataclass
+class GenerateConfig:
+    rooms: int  # ordinary rooms; the heavy contact's rooms come on top
+    heavy_rooms: int = 100_000
+    seed: int = 5
+    batch_rooms: int = 10_000  # rooms per batch (the unit of work of a producer)
+    commit_rooms: int = 200_000  # bulk mode: rooms per transaction (whole batches)
+    agents: int = 24
+    sample_contacts: int = 4_000  # ordinary contacts handed to the load run
+    search_terms: int = 500
+    open_room_share: float = 0.03  # contacts whose newest room is still open
+    pareto_alpha: float = 1.25
+    max_rooms_per_contact: int = 5_000
+    mode: str = "bulk"  # "bulk" or "stores"
+    producers: int | None = None  # bulk mode: producer processes (None: one per core, 0: in-process)
+    progress: bool = True
+
+
+@dataclass
+class GenerateResult:
+    engine: str = ""
+    mode: str = ""
+    producers: int = 0
+    rooms: int = 0  # rows in `rooms`, heavy contact included
+    closed_rooms: int = 0
+    open_rooms: int = 0
+    contacts: int = 0
+    visitors: int = 0
+    contact_keys: int = 0
+    agents: int = 0
+    departments: int = 0
+    heavy_contact_id: str = ""
+    heavy_rooms: int = 0
+    heavy_source_totals: dict[str, int] = field(default_factory=dict)  # closed rooms per source term
+    largest_ordinary_contact: int = 0
+    contacts_by_rooms: dict[str, int] = field(default_factory=dict)  # "1", "2-5", ... -> contacts
+    # (ordinary contact id, one of its source terms, its number of closed rooms)
+    sample: list[tuple[str, str, int]] = field(default_factory=list)
+    search_terms: list[str] = field(default_factory=list)
+    admin_username: str = BENCH_ADMIN
+    admin_password: str = BENCH_ADMIN_PASSWORD
+    seconds: float = 0.0  # the room load: first batch built to last batch committed (staff excluded)
+    rooms_per_s: float = 0.0
+    write_seconds: float = 0.0  # of `seconds`, spent writing (the rest: building rows, or waiting for them)
+    index_seconds: float = 0.0  # of `seconds`, spent building the secondary indexes after the rows
+
+    def summary(self) -> dict[str, Any]:
+        out = asdict(self)
+        for key in ("sample", "search_terms", "admin_password"):
+            out.pop(key)
+        return out
+
+
+# ---- building blocks (shared by the main process and the producers) ---------------------------
+_HOURS: dict[int, str] = {}
+_MINUTES_SECONDS = tuple(f"{m:02d}:{s:02d}." for m in range(60) for s in range(60))
+_MILLIS = tuple(f"{ms:03d}Z" for ms in range(1000))
+
+
+def iso(ms: int) -> str:
+    """`YYYY-MM-DDTHH:MM:SS.mmmZ` for epoch milliseconds (one strftime per hour, cached)."""
+    hour, rest = divmod(ms, HOUR_MS)
+    prefix = _HOURS.get(hour)
+    if prefix is None:
+        prefix = time.strftime("%Y-%m-%dT%H:", time.gmtime(hour * 3600))
+        _HOURS[hour] = prefix
+    return prefix + _MINUTES_SECONDS[rest // 1000] + _MILLIS[rest % 1000]
+
+
+_METEOR_TABLE = bytes(ord(METEOR_ALPHABET[i % len(METEOR_ALPHABET)]) for i in range(256))
+
+
+class Ids:
+    """Deterministic ids of the real shapes: Meteor ids (17 characters of the Meteor alphabet, as
+    `omnicontacts.ids.random_id`; drawn from random bytes, so very slightly non-uniform) and
+    ObjectId-shaped ids (creation seconds + 8 random bytes, as `omnicontacts.ids.object_id`)."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self._randbytes = rng.randbytes
+        self._bits = rng.getrandbits
+        self._buf = ""
+        self._pos = 0
+
+    def meteor(self) -> str:
+        pos = self._pos
+        if pos + 17 > len(self._buf):
+            self._buf = self._randbytes(17 * 2048).translate(_METEOR_TABLE).decode("ascii")
+            pos = 0
+        self._pos = pos + 17
+        return self._buf[pos : pos + 17]
+
+    def object_id(self, at_ms: int) -> str:
+        return f"{(at_ms // 1000) & 0xFFFFFFFF:08x}{self._bits(64):016x}"
+
+
+@dataclass(frozen=True)
+class Staff:
+    agents: tuple[tuple[str, str, str], ...]  # (_id, username, name)
+    departments: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Heavy:
+    """Who the heavy contact is, fixed up front so its rooms can be built in parallel batches."""
+
+    contact_id: str
+    name: str
+    email: str
+    phone: str
+    created_ms: int
+    visitors: tuple[Document, ...]  # one per channel of HEAVY_SOURCES, without `lastChat`
+    rooms: int
+
+
+@dataclass(frozen=True)
+class Task:
+    """One batch: either a slice of the heavy contact's rooms, or whole ordinary contacts."""
+
+    index: int
+    seed: int
+    guest_start: int = 0  # `guest-N` number of the batch's first visitor
+    contacts: tuple[tuple[int, int, int], ...] = ()  # (rooms, channels, created ms) per ordinary contact
+    heavy_range: tuple[int, int] | None = None  # heavy room numbers [start, stop)
+    sample_cap: int = 64
+
+
+@dataclass
+class Stats:
+    rooms: int = 0
+    closed_rooms: int = 0
+    open_rooms: int = 0
+    contacts: int = 0
+    visitors: int = 0
+    contact_keys: int = 0
+    largest: int = 0
+    heavy_source_totals: dict[str, int] = field(default_factory=dict)
+    contacts_by_rooms: dict[str, int] = field(default_factory=dict)
+    sample: list[tuple[str, str, int]] = field(default_factory=list)
+    search_terms: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Batch:
+    visitors: list[Document]
+    contacts: list[Document]
+    rooms: list[Document]
+    stats: Stats
+
+
+@dataclass
+class Rows:
+    """A batch as table rows, ready to write."""
+
+    tables: list[tuple[str, tuple[str, ...], list[Row] | str]]  # (table, columns, rows) in write order
+    counters: list[dict[str, Any]]  # contact_room_counts deltas
+    stats: Stats
+
+
+def _bucket(n: int) -> str:
+    for upper, name in ((1, "1"), (5, "2-5"), (20, "6-20"), (100, "21-100"), (1000, "101-1000")):
+        if n <= upper:
+            return name
+    return ">1000"
+
+
+def _pick_source(rng: random.Random) -> int:
+    x = rng.random()
+    for i, edge in enumerate(_CUMULATIVE_SOURCE_WEIGHTS):
+        if x < edge:
+            return i
+    return len(SOURCES) - 1
+
+
+def _person(rng: random.Random) -> tuple[str, str, str]:
+    r = rng.getrandbits(96)  # one draw for every choice (randrange per field is slow)
+    first = FIRST_NAMES[r % len(FIRST_NAMES)]
+    last = LAST_NAMES[(r >> 8) % len(LAST_NAMES)]
+    phone = f"+{1 + (r >> 16) % 99} {200 + (r >> 24) % 800} {1_000_000 + (r >> 34) % 9_000_000}"
+    email = f"{first.lower()}.{last.lower()}{1 + (r >> 58) % 9999}@mail.example"
+    return f"{first} {last}", email, phone
+
+
+def _visitor(
+    ids: Ids,
+    rng: random.Random,
+    guest: int,
+    name: str,
+    email: str,
+    phone: str,
+    created_ms: int,
+    source: Source,
+) -> Document:
+    created = iso(created_ms)
+    doc: Document = {
+        "_id": ids.object_id(created_ms),
+        "token": ids.meteor() + ids.meteor(),
+        "username": f"guest-{guest}",
+        "ts": created,
+        "status": "offline",
+        "name": name,
+        "_updatedAt": created,
+    }
+    kind = source.doc["type"]
+    if kind in ("widget", "email", "api"):
+        doc["visitorEmails"] = [{"address": email}]
+    if kind in ("sms", "app", "widget"):
+        doc["phone"] = [{"phoneNumber": phone}]
+    return doc
+
+
+def _contact(
+    contact_id: str,
+    name: str,
+    email: str,
+    phone: str,
+    created_ms: int,
+    sources: list[Source],
+    visitors: list[Document],
+    unknown: bool,
+    plan: str,
+    manager: str | None,
+) -> Document:
+    created = iso(created_ms)
+    doc: Document = {
+        "_id": contact_id,
+        "name": name,
+        "emails": [{"address": email}],
+        "phones": [{"phoneNumber": phone}],
+        "unknown": unknown,
+        "channels": [
+            {
+                "name": source.doc.get("label") or source.doc["type"],
+                "visitor": {
+                    "visitorId": visitor["_id"],
+                    "source": {k: v for k, v in source.doc.items() if k in ("type", "id")},
+                },
+                "blocked": False,
+                "verified": False,
+                "details": dict(source.doc),
+            }
+            for source, visitor in zip(sources, visitors, strict=True)
+        ],
+        "customFields": {"plan": plan},
+        "preRegistration": False,
+        "createdAt": created,
+        "_updatedAt": created,
+    }
+    if manager is not None:
+        doc["contactManager"] = manager
+    return doc
+
+
+def _set_last_chat(contact: Document, visitors: list[Document], channel: int, rid: str, ts: str) -> None:
+    chat = {"_id": rid, "ts": ts}
+    contact["lastChat"] = chat
+    contact["channels"][channel]["lastChat"] = chat
+    visitors[channel]["lastChat"] = chat
+
+
+class _Builder:
+    """Builds one batch from its own seed, so the data does not depend on how many processes
+    build batches, nor in which order."""
+
+    def __init__(
+        self,
+        task: Task,
+        staff: Staff,
+        heavy: Heavy | None,
+        cfg: GenerateConfig,
+        *,
+        as_rows: bool = False,
+        copy_text: bool = False,
+    ) -> None:
+        self.task = task
+        self.staff = staff
+        self.heavy = heavy
+        self.cfg = cfg
+        self.rng = random.Random(task.seed)
+        self.ids = Ids(self.rng)
+        self.stats = Stats()
+        self.visitors: list[Document] = []
+        self.contacts: list[Document] = []
+        self.rooms: list[Document] = []
+        # as_rows: each document becomes its table row as soon as it is complete, while it is still
+        # in the CPU cache (serialising a whole batch of cold documents later costs several times more)
+        self.as_rows = as_rows
+        self.copy_text = copy_text
+        self.room_rows = _RowTable(livechat_store._rooms, copy_text)
+        self.visitor_rows = _RowTable(livechat_store.visitors, copy_text)
+        self.contact_rows = _RowTable(contacts_store._contacts, copy_text)
+        self.key_rows: list[Any] = []
+        self.counts: dict[tuple[str, str, str], int] = {}
+        self._visitor_parts: dict[str, tuple[Document, Document, Document, Document]] = {}
+        # per agent: (agent, as message author, as closer)
+        self._agents = [
+            (a, {"_id": a[0], "username": a[1], "name": a[2]}, {"_id": a[0], "username": a[1]})
+            for a in staff.agents
+        ]
+
+    def build(self) -> Batch:
+        assert not self.as_rows
+        self._build()
+        return Batch(self.visitors, self.contacts, self.rooms, self.stats)
+
+    def build_rows(self) -> Rows:
+        assert self.as_rows
+        self._build()
+        counters = [
+            {"contact_id": k[0], "source_type": k[1], "source_alias": k[2], "delta": n}
+            for k, n in self.counts.items()
+        ]
+        return Rows(
+            tables=[
+                ("visitors", self.visitor_rows.columns, self.visitor_rows.data()),
+                ("contacts", self.contact_rows.columns, self.contact_rows.data()),
+                (
+                    "contact_keys",
+                    ("kind", "value", "contact_id"),
+                    "".join(self.key_rows) if self.copy_text else self.key_rows,
+                ),
+                ("rooms", self.room_rows.columns, self.room_rows.data()),
+            ],
+            counters=counters,
+            stats=self.stats,
+        )
+
+    def _build(self) -> None:
+        if self.task.heavy_range is not None:
+            self._heavy(*self.task.heavy_range)
+        else:
+            self._ordinary()
+        # Rooms reach a real table over time, interleaved between contacts, not one contact's
+        # history after the other: scatter them within the batch by writing them in (random) id
+        # order, which also keeps the primary-key inserts local (batches themselves interleave the
+        # heavy contact with everyone else, see Generator._interleave).
+        if self.as_rows:
+            self.room_rows.rows.sort()  # tuples and COPY lines both start with the room id
+            self.key_rows.sort()  # primary-key order: local inserts
+        else:
+            self.rooms.sort(key=lambda room: str(room["_id"]))
+
+    def _emit_contact(self, contact: Document, visitors: list[Document]) -> None:
+        self.stats.contacts += 1
+        self.stats.visitors += len(visitors)
+        keys = sorted(contacts_store._keys(contact))  # as contacts.store.insert_contacts writes them
+        self.stats.contact_keys += len(keys)
+        if not self.as_rows:
+            self.visitors.extend(visitors)
+            self.contacts.append(contact)
+            return
+        for visitor in visitors:
+            self.visitor_rows.add(visitor)
+        self.contact_rows.add(contact)
+        rows = [(kind, value[: contacts_store.KEY_LENGTH], contact["_id"]) for kind, value in keys]
+        self.key_rows += [copy_line(row) for row in rows] if self.copy_text else rows
+
+    def _emit_room(self, room: Document) -> None:
+        if not self.as_rows:
+            self.rooms.append(room)
+            return
+        key = livechat_store._count_key(self.room_rows.add(room))  # as livechat.store.insert_rooms counts
+        if key is not None:
+            self.counts[key] = self.counts.get(key, 0) + 1
+
+    # ---- contacts -------------------------------------------------------------------------------
+    def _ordinary(self) -> None:
+        rng, ids, stats = self.rng, self.ids, self.stats
+        guest = self.task.guest_start
+        candidates: list[tuple[str, str, int]] = []
+        terms: list[str] = []
+        for k, n_channels, created_ms in self.task.contacts:
+            name, email, phone = _person(rng)
+            picked: list[int] = []
+            while len(picked) < n_channels:
+                i = _pick_source(rng)
+                if i not in picked:
+                    picked.append(i)
+            sources = [SOURCES[i] for i in picked]
+            visitors = []
+            for source in sources:
+                visitors.append(_visitor(ids, rng, guest, name, email, phone, created_ms, source))
+                guest += 1
+            unknown = rng.random() < 0.35
+            contact = _contact(
+                ids.object_id(created_ms),
+                name,
+                email,
+                phone,
+                created_ms,
+                sources,
+                visitors,
+                unknown,
+                ("free", "pro", "enterprise")[rng.randrange(3)],
+                self.staff.agents[rng.randrange(len(self.staff.agents))][0]
+                if self.staff.agents and rng.random() < 0.2
+                else None,
+            )
+            span = END_MS - created_ms
+            random_ = rng.random
+            times = sorted([created_ms + int(random_() * span) for _ in range(k)])
+            open_newest = rng.random() < self.cfg.open_room_share
+            channel = 0
+            rid, ts = "", ""
+            used = 0  # bit per channel that has a closed room
+            for j, ts_ms in enumerate(times):
+                channel = 0 if n_channels == 1 else self._channel(n_channels)
+                is_open = open_newest and j == k - 1
+                rid, ts = self._room(contact, sources[channel], visitors[channel], ts_ms, is_open)
+                used |= 0 if is_open else 1 << channel
+            _set_last_chat(contact, visitors, channel, rid, ts)
+            closed = k - (1 if open_newest else 0)
+            stats.largest = max(stats.largest, k)
+            bucket = _bucket(k)
+            stats.contacts_by_rooms[bucket] = stats.contacts_by_rooms.get(bucket, 0) + 1
+            if closed:
+                # a source filter that matches: the channel of one of its closed rooms
+                channels = [i for i in range(n_channels) if used >> i & 1]
+                candidates.append(
+                    (contact["_id"], sources[channels[rng.randrange(len(channels))]].term, closed)
+                )
+                if not unknown:
+                    first, last = name.split(" ", 1)
+                    options = (first, last, last[:4].lower(), email.split("@")[0], phone[-7:])
+                    terms.append(options[rng.randrange(len(options))])
+            self._emit_contact(contact, visitors)
+        cap = self.task.sample_cap
+        stats.sample = rng.sample(candidates, min(cap, len(candidates)))
+        stats.search_terms = rng.sample(terms, min(cap, len(terms)))
+
+    def _channel(self, n_channels: int) -> int:
+        x = self.rng.random()
+        if n_channels == 2:
+            return 0 if x < 0.75 else 1
+        return 0 if x < 0.7 else (1 if x < 0.9 else 2)
+
+    def _heavy(self, start: int, stop: int) -> None:
+        heavy = self.heavy
+        assert heavy is not None
+        rng = self.rng
+        span = END_MS - heavy.created_ms
+        step = max(1, span // heavy.rooms)
+        sources = [SOURCES[i] for i in HEAVY_SOURCES]
+        visitors = [dict(v) for v in heavy.visitors]
+        contact = _contact(
+            heavy.contact_id, heavy.name, heavy.email, heavy.phone, heavy.created_ms, sources, visitors,
+            False, "enterprise", None,
+        )  # fmt: skip
+        totals: dict[str, int] = {}
+        channel = 0
+        rid, ts = "", ""
+        for n in range(start, stop):
+            ts_ms = heavy.created_ms + (span * n) // heavy.rooms + rng.randrange(step)  # oldest first
+            x = rng.random()
+            channel = 0 if x < HEAVY_WEIGHTS[0] else (1 if x < HEAVY_WEIGHTS[0] + HEAVY_WEIGHTS[1] else 2)
+            rid, ts = self._room(contact, sources[channel], visitors[channel], ts_ms, False)
+            totals[sources[channel].term] = totals.get(sources[channel].term, 0) + 1
+        self.stats.heavy_source_totals = totals
+        if stop == heavy.rooms:  # the last slice writes the contact and its visitors
+            _set_last_chat(contact, visitors, channel, rid, ts)
+            self._emit_contact(contact, visitors)
+
+    # ---- rooms --------------------------------------------------------------------------------
+    def _room(
+        self, contact: Document, source: Source, visitor: Document, ts_ms: int, is_open: bool
+    ) -> tuple[str, str]:
+        """One room. A single random draw feeds every choice, and sub-documents that are the same
+        for many rooms (the visitor, an agent) are shared objects: they are only serialised."""
+        r = self.rng.getrandbits(128)
+        meteor = self.ids.meteor
+        rid = meteor()
+        shared = self._shared(visitor)
+        agents = self._agents
+        agent = agents[r % len(agents)] if agents else None
+        r //= max(1, len(agents))
+        msgs = 2 + _EXP_MSGS[r & 1023]
+        duration_ms = 30_000 + _EXP_DURATION[(r >> 10) & 1023]
+        ts = iso(ts_ms)
+        lm = iso(ts_ms + duration_ms - ((r >> 20) & 0x7FFF))
+        room: Document = {
+            "_id": rid,
+            "t": "l",
+            "fname": contact["name"],
+            "ts": ts,
+            "lm": lm,
+            "msgs": msgs,
+            "usersCount": 2 if agent else 1,
+            "cl": False,
+            "v": shared[1] if is_open else shared[0],
+            "source": source.doc,
+            "contactId": contact["_id"],
+            "verified": False,
+            "queuedAt": ts,
+            "priorityWeight": 99,
+            "estimatedWaitingTimeQueue": 9_999_999,
+        }
+        departments = self.staff.departments
+        if departments and (r >> 35) & 15 < 13:  # about 80%
+            room["departmentId"] = departments[(r >> 39) % len(departments)]
+        r >>= 47
+        served = iso(ts_ms + 20_000)
+        if agent is not None:
+            room["servedBy"] = {"_id": agent[0][0], "username": agent[0][1], "ts": served}
+            if r & 1:
+                room["lastMessage"] = {
+                    "_id": meteor(),
+                    "rid": rid,
+                    "msg": MESSAGES[(r >> 1) & 7],
+                    "ts": lm,
+                    "u": shared[2],
+                    "_updatedAt": lm,
+                    "token": visitor["token"],
+                }
+            else:
+                room["lastMessage"] = {
+                    "_id": meteor(),
+                    "rid": rid,
+                    "msg": MESSAGES[(r >> 1) & 7],
+                    "ts": lm,
+                    "u": agent[1],
+                    "_updatedAt": lm,
+                }
+        stats = self.stats
+        if is_open:
+            room["open"] = True
+            room["waitingResponse"] = True
+            room["_updatedAt"] = lm
+            stats.open_rooms += 1
+        else:
+            closed_at = iso(ts_ms + duration_ms)
+            if agent is not None and (r >> 4) & 15 < 11:  # about 70%
+                room["closer"] = "user"
+                room["closedBy"] = agent[2]
+            else:
+                room["closer"] = "visitor"
+                room["closedBy"] = shared[3]
+            room["closedAt"] = closed_at
+            room["tags"] = list(_TAG_SETS[(r >> 8) % len(_TAG_SETS)])
+            first = _FIRST_RESPONSE[(r >> 16) & 1023]
+            room["metrics"] = {
+                "chatDuration": duration_ms / 1000,
+                "v": {"lq": lm},
+                "servedBy": {"lr": lm},
+                "response": {"avg": first, "fd": served, "ft": first, "total": msgs // 2, "tt": first * msgs},
+                "reaction": {"fd": served, "ft": first, "tt": first},
+            }
+            room["_updatedAt"] = closed_at
+            stats.closed_rooms += 1
+        stats.rooms += 1
+        self._emit_room(room)
+        return rid, ts
+
+    def _shared(self, visitor: Document) -> tuple[Document, Document, Document, Document]:
+        """Per visitor: room `v` when closed / open, as message author, as closer."""
+        found = self._visitor_parts.get(visitor["_id"])
+        if found is None:
+            v = {"_id": visitor["_id"], "username": visitor["username"], "token": visitor["token"]}
+            found = (
+                {**v, "status": "offline"},
+                {**v, "status": "online"},
+                {"_id": v["_id"], "username": v["username"], "name": visitor["name"]},
+                {"_id": v["_id"], "username": v["username"]},
+            )
+            self._visitor_parts[visitor["_id"]] = found
+        return found
+
+
+def build_batch(task: Task, staff: Staff, heavy: Heavy | None, cfg: GenerateConfig) -> Batch:
+    """One batch as documents (for the stores' own bulk functions)."""
+    return _Builder(task, staff, heavy, cfg).build()
+
+
+def build_rows(
+    task: Task, staff: Staff, heavy: Heavy | None, cfg: GenerateConfig, copy_text: bool = False
+) -> Rows:
+    """The same batch as table rows (for the bulk path): tuples, or COPY text for PostgreSQL."""
+    return _Builder(task, staff, heavy, cfg, as_rows=True, copy_text=copy_text).build_rows()
+
+
+# ---- rows: the stores' own column extraction --------------------------------------------------
+def _json(value: Any) -> str:
+    return orjson.dumps(value).decode()  # what db.engine's json_serializer writes
+
+
+def _copy_field(value: Any) -> str:
+    """One value in PostgreSQL's COPY text format (what psycopg's `write_row` sends)."""
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    text = str(value)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
+
+
+def copy_line(values: Row) -> str:
+    return "\t".join([_copy_field(v) for v in values]) + "\n"
+
+
+class _RowTable:
+    """Rows of one table, made by the store's own `Collection._row` (`{"id", **extract(doc),
+    "doc"}`) with the document serialised as the engine serialises JSON; as tuples (executemany)
+    or as lines of PostgreSQL COPY text (one string per batch: cheap to hand between processes)."""
+
+    def __init__(self, collection: Collection, copy_text: bool) -> None:
+        self.collection = collection
+        self.copy_text = copy_text
+        self.columns: tuple[str, ...] = ()
+        self.rows: list[Any] = []
+
+    def add(self, doc: Document) -> dict[str, Any]:
+        row = self.collection._row(doc)
+        if not self.columns:
+            self.columns = tuple(row)
+            assert self.columns[-1] == "doc", self.columns
+        values = tuple(row.values())
+        assert len(values) == len(self.columns)
+        out = (*values[:-1], _json(values[-1]))
+        self.rows.append(copy_line(out) if self.copy_text else out)
+        return row
+
+    def data(self) -> list[Row] | str:
+        return "".join(self.rows) if self.copy_text else self.rows
+
+
+# ---- producer processes -----------------------------------------------------------------------
+_CONTEXT: tuple[Staff, Heavy | None, GenerateConfig, str | None] | None = None
+_PG_CONNECTION: Any = None
+
+
+def _init_producer(staff: Staff, heavy: Heavy | None, cfg: GenerateConfig, pg_url: str | None) -> None:
+    global _CONTEXT
+    _CONTEXT = (staff, heavy, cfg, pg_url)
+    gc.disable()  # documents hold no reference cycles; the collector only slows batch building
+
+
+def _produce(task: Task) -> Rows:
+    """Build one batch. On PostgreSQL the producer also writes it (COPY, its own connection and
+    transaction: the server parses the JSON of several batches at once) and hands back only the
+    counters, which the main process upserts."""
+    global _PG_CONNECTION
+    assert _CONTEXT is not None
+    staff, heavy, cfg, pg_url = _CONTEXT
+    rows = build_rows(task, staff, heavy, cfg, copy_text=pg_url is not None)
+    if pg_url is None:
+        return rows
+    if _PG_CONNECTION is None:
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import NullPool
+
+        _PG_CONNECTION = create_engine(pg_url, poolclass=NullPool).raw_connection()
+        _PG_CONNECTION.cursor().execute("SET synchronous_commit = off")
+        _PG_CONNECTION.commit()
+    for table, columns, data in rows.tables:
+        _copy(_PG_CONNECTION, table, columns, data)
+    _PG_CONNECTION.commit()
+    return Rows(tables=[], counters=rows.counters, stats=rows.stats)
+
+
+def _copy(raw: Any, table: str, columns: tuple[str, ...], data: list[Row] | str) -> None:
+    """COPY rows into a PostgreSQL table (psycopg 3)."""
+    if not data:
+        return
+    names = ", ".join(f'"{c}"' for c in columns)
+    with raw.cursor() as cur, cur.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+        if isinstance(data, str):
+            copy.write(data)
+        else:
+            for row in data:
+                copy.write_row(row)
+
+
+# ---- writers ----------------------------------------------------------------------------------
+class _BulkWriter:
+    """Writes batches in transactions of about `commit_rooms` rooms. Several batches share one
+    transaction: each commit writes every page dirtied since the last one, and inserts in the
+    (random) primary-key order dirty pages all over that index, so fewer commits write far less."""
+
+    def __init__(self, conn: Connection, commit_rooms: int) -> None:
+        self.conn = conn
+        self.pg = is_postgres(conn)
+        self.quote = conn.dialect.identifier_preparer.quote
+        self.commit_rooms = commit_rooms
+        self._transaction: Any = None
+        self._pending = 0
+
+    def write(self, rows: Rows) -> None:
+        conn = self.conn
+        if self._transaction is None:
+            self._transaction = conn.begin()
+        for table, columns, data in rows.tables:
+            if data:
+                self._insert(table, columns, data)
+        if rows.counters:
+            conn.execute(livechat_store._BUMP, rows.counters)
+        self._pending += rows.stats.rooms
+        if self._pending >= self.commit_rooms:
+            self.commit()
+
+    def commit(self) -> None:
+        if self._transaction is not None:
+            self._transaction.commit()
+        self._transaction = None
+        self._pending = 0
+
+    def _insert(self, table: str, columns: tuple[str, ...], data: list[Row] | str) -> None:
+        if self.pg:
+            _copy(self.conn.connection.dbapi_connection, table, columns, data)
+            return
+        assert not isinstance(data, str)
+        names = ", ".join(self.quote(c) for c in columns)
+        marks = ", ".join("?" * len(columns))
+        self.conn.exec_driver_sql(f"INSERT INTO {self.quote(table)} ({names}) VALUES ({marks})", data)
+
+
+BULK_TABLES = ("rooms", "visitors", "contacts", "contact_keys")
+
+
+def _secondary_indexes(conn: Connection) -> list[tuple[str, str]]:
+    """(name, DDL) of the plain, non-unique indexes of the bulk tables, exactly as the migrations
+    made them. The bulk path drops them while loading and re-creates them from this DDL after
+    (a sorted build is far cheaper than one random insert per row and index); primary keys and
+    unique constraints stay in place throughout."""
+    names = ", ".join(f"'{t}'" for t in BULK_TABLES)
+    if is_postgres(conn):
+        rows = conn.exec_driver_sql(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+            f"AND tablename IN ({names}) AND indexname NOT IN (SELECT conname FROM pg_constraint)"
+        ).all()
+    else:
+        rows = conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+            f"AND tbl_name IN ({names}) AND sql IS NOT NULL"
+        ).all()
+    conn.commit()
+    return sorted((str(name), str(ddl)) for name, ddl in rows if "UNIQUE" not in str(ddl).upper())
+
+
+def _drop_indexes(conn: Connection, indexes: list[tuple[str, str]]) -> None:
+    with conn.begin():
+        for name, _ in indexes:
+            conn.exec_driver_sql(f"DROP INDEX {conn.dialect.identifier_preparer.quote(name)}")
+
+
+def _create_indexes(conn: Connection, indexes: list[tuple[str, str]]) -> None:
+    with conn.begin():
+        for _, ddl in indexes:
+            conn.exec_driver_sql(ddl)
+
+
+def _write_through_stores(conn: Connection, batch: Batch) -> None:
+    with conn.begin():
+        livechat_store.visitors.insert_many(conn, batch.visitors, touch=False)
+        contacts_store.insert_contacts(conn, batch.contacts, touch=False)
+        livechat_store.insert_rooms(conn, batch.rooms, touch=False)
+
+
+# ---- orchestration ------------------------------------------------------------------------------
+class Generator:
+    def __init__(self, engine: Engine, config: GenerateConfig) -> None:
+        if config.mode not in ("bulk", "stores"):
+            raise ValueError(f"unknown mode {config.mode!r}")
+        self.engine = engine
+        self.cfg = config
+        self.rng = random.Random(config.seed)
+        self.ids = Ids(self.rng)
+        self.write_seconds = 0.0
+        self.index_seconds = 0.0
+
+    def run(self) -> GenerateResult:
+        cfg = self.cfg
+        producers = (
+            0 if cfg.mode == "stores" else (os.cpu_count() or 1) if cfg.producers is None else cfg.producers
+        )
+        result = GenerateResult(engine=self.engine.dialect.name, mode=cfg.mode, producers=producers)
+        with self.engine.connect() as conn:
+            try:
+                self._tune(conn)
+                conn.execution_options(**WRITE)
+                with conn.begin():
+                    staff = self._staff(conn)
+                result.agents, result.departments = len(staff.agents), len(staff.departments)
+                heavy = self._heavy_identity() if cfg.heavy_rooms else None
+                tasks = self._interleave(list(self._plan(heavy)))
+                started = time.perf_counter()
+                with tqdm(
+                    total=cfg.rooms + cfg.heavy_rooms,
+                    unit="room",
+                    unit_scale=True,
+                    disable=not cfg.progress,
+                    file=sys.stderr,
+                    desc=f"{result.engine} load",
+                ) as bar:
+                    for stats in self._load(conn, tasks, staff, heavy, producers):
+                        self._add(result, stats)
+                        bar.update(stats.rooms)
+                self._untune(conn)
+                result.seconds = time.perf_counter() - started
+            finally:
+                conn.invalidate()  # never hand the tuned load connection back to the pool
+        result.rooms_per_s = result.rooms / result.seconds if result.seconds else 0.0
+        result.write_seconds = round(self.write_seconds, 2)
+        result.index_seconds = round(self.index_seconds, 2)
+        if heavy is not None:
+            result.heavy_contact_id, result.heavy_rooms = heavy.contact_id, heavy.rooms
+        final = random.Random(cfg.seed + 1)
+        result.sample = final.sample(result.sample, min(cfg.sample_contacts, len(result.sample)))
+        result.search_terms = final.sample(
+            result.search_terms, min(cfg.search_terms, len(result.search_terms))
+        )
+        return result
+
+    def _load(
+        self, conn: Connection, tasks: list[Task], staff: Staff, heavy: Heavy | None, producers: int
+    ) -> Iterator[Stats]:
+        if self.cfg.mode == "stores":
+            for task in tasks:
+                batch = build_batch(task, staff, heavy, self.cfg)
+                _write_through_stores(conn, batch)
+                yield batch.stats
+            return
+        writer = _BulkWriter(conn, self.cfg.commit_rooms)
+        indexes = _secondary_indexes(conn)
+        _drop_indexes(conn, indexes)
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            if producers <= 0:
+                for task in tasks:
+                    yield self._timed(writer, build_rows(task, staff, heavy, self.cfg, writer.pg))
+            else:
+                context = multiprocessing.get_context("fork")
+                pg_url = self.engine.url.render_as_string(hide_password=False) if writer.pg else None
+                with context.Pool(producers, _init_producer, (staff, heavy, self.cfg, pg_url)) as pool:
+                    pending: deque[Any] = deque()
+                    queue = iter(tasks)
+                    for task in queue:  # keep a bounded number of batches in flight, in order
+                        pending.append(pool.apply_async(_produce, (task,)))
+                        if len(pending) >= producers + 2:
+                            break
+                    while pending:
+                        rows = pending.popleft().get()
+                        following = next(queue, None)
+                        if following is not None:
+                            pending.append(pool.apply_async(_produce, (following,)))
+                        yield self._timed(writer, rows)
+            started = time.perf_counter()
+            writer.commit()
+            self.write_seconds += time.perf_counter() - started
+        finally:
+            if collecting:
+                gc.enable()
+        started = time.perf_counter()
+        _create_indexes(conn, indexes)
+        self.index_seconds = time.perf_counter() - started
+
+    def _timed(self, writer: _BulkWriter, rows: Rows) -> Stats:
+        """Write one batch, counting the time spent writing."""
+        started = time.perf_counter()
+        writer.write(rows)
+        self.write_seconds += time.perf_counter() - started
+        return rows.stats
+
+    @staticmethod
+    def _add(result: GenerateResult, stats: Stats) -> None:
+        for name in ("rooms", "closed_rooms", "open_rooms", "contacts", "visitors", "contact_keys"):
+            setattr(result, name, getattr(result, name) + getattr(stats, name))
+        result.largest_ordinary_contact = max(result.largest_ordinary_contact, stats.largest)
+        for key, n in stats.heavy_source_totals.items():
+            result.heavy_source_totals[key] = result.heavy_source_totals.get(key, 0) + n
+        for key, n in stats.contacts_by_rooms.items():
+            result.contacts_by_rooms[key] = result.contacts_by_rooms.get(key, 0) + n
+        result.sample.extend(stats.sample)
+        result.search_terms.extend(stats.search_terms)
+
+    # ---- plan -----------------------------------------------------------------------------------
+    def _plan(self, heavy: Heavy | None) -> Iterator[Task]:
+        cfg, rng = self.cfg, self.rng
+        index = 0
+        total = max(1, cfg.rooms + cfg.heavy_rooms)
+        cap = 8 + math.ceil(2 * cfg.sample_contacts * cfg.batch_rooms / total)
+        if heavy is not None:
+            for start in range(0, heavy.rooms, cfg.batch_rooms):
+                stop = min(heavy.rooms, start + cfg.batch_rooms)
+                yield Task(index, cfg.seed * 1_000_003 + index, heavy_range=(start, stop))
+                index += 1
+        guest = 1 + (len(HEAVY_SOURCES) if heavy is not None else 0)
+        remaining = cfg.rooms
+        most = max(5, min(cfg.max_rooms_per_contact, cfg.rooms // 20))
+        contacts: list[tuple[int, int, int]] = []
+        in_batch = 0
+        batch_guest = guest
+        # Contacts are created in the order they are written, spread evenly over the simulated
+        # years (as in a real deployment, ids grow with creation time); their rooms are spread from
+        # their creation to the end. Writing in id order also keeps the bulk load's index inserts
+        # mostly appends.
+        span = END_MS - 30 * DAY_MS - START_MS
+        while remaining > 0:
+            k = min(int(rng.paretovariate(cfg.pareto_alpha)), most, remaining)
+            x = rng.random()
+            channels = 1 if k == 1 or x < 0.75 else (2 if x < 0.95 else 3)
+            created_ms = (
+                START_MS + span * (cfg.rooms - remaining) // max(1, cfg.rooms) + rng.randrange(60_000)
+            )
+            contacts.append((k, channels, created_ms))
+            guest += channels
+            in_batch += k
+            remaining -= k
+            if in_batch >= cfg.batch_rooms or remaining == 0:
+                yield Task(index, cfg.seed * 1_000_003 + index, batch_guest, tuple(contacts), sample_cap=cap)
+                index += 1
+                contacts, in_batch, batch_guest = [], 0, guest
+
+    @staticmethod
+    def _interleave(tasks: list[Task]) -> list[Task]:
+        """Spread the heavy contact's batches evenly among the others (write order only: every
+        batch builds from its own seed)."""
+        heavy = [t for t in tasks if t.heavy_range is not None]
+        ordinary = [t for t in tasks if t.heavy_range is None]
+        if not heavy or not ordinary:
+            return tasks
+        out: list[Task] = []
+        step = len(ordinary) / len(heavy)
+        for i, task in enumerate(heavy):
+            out += ordinary[round(i * step) : round((i + 1) * step)]
+            out.append(task)
+        return out
+
+    def _heavy_identity(self) -> Heavy:
+        rng, ids = self.rng, self.ids
+        _, email, phone = _person(rng)
+        created_ms = START_MS
+        visitors = tuple(
+            _visitor(ids, rng, n + 1, HEAVY_NAME, email, phone, created_ms, SOURCES[i])
+            for n, i in enumerate(HEAVY_SOURCES)
+        )
+        return Heavy(
+            ids.object_id(created_ms), HEAVY_NAME, email, phone, created_ms, visitors, self.cfg.heavy_rooms
+        )
+
+    # ---- setup ------------------------------------------------------------------------------
+    def _tune(self, conn: Connection) -> None:
+        if is_postgres(conn):
+            conn.exec_driver_sql("SET synchronous_commit = off")
+            conn.commit()
+            return
+        raw: Any = conn.connection.dbapi_connection  # autocommit mode (db.engine): outside any transaction
+        for pragma in (
+            "synchronous=OFF",
+            "cache_size=-4000000",  # 4 GB: the table stays cached for the index builds up to ~1.5M rooms
+            "mmap_size=2147418112",
+            "threads=4",  # helper threads for the sorter of CREATE INDEX
+            "temp_store=MEMORY",
+            "locking_mode=EXCLUSIVE",
+            "journal_mode=OFF",
+        ):
+            raw.execute(f"PRAGMA {pragma}")
+
+    def _untune(self, conn: Connection) -> None:
+        if is_postgres(conn):
+            return
+        raw: Any = conn.connection.dbapi_connection
+        raw.execute("PRAGMA locking_mode=NORMAL")
+        raw.execute("PRAGMA journal_mode=WAL")  # persistent in the file, as the server expects
+
+    def _staff(self, conn: Connection) -> Staff:
+        from omnicontacts.users.service import create_user
+
+        departments = []
+        for name in DEPARTMENTS:
+            departments.append(
+                {
+                    "_id": self.ids.object_id(START_MS),
+                    "name": name,
+                    "enabled": True,
+                    "showOnRegistration": True,
+                    "showOnOfflineForm": True,
+                    "email": f"{name.lower()}@example.com",
+                    "description": f"{name} team",
+                    "numAgents": 0,
+                    "_updatedAt": iso(START_MS),
+                }
+            )
+        livechat_store.departments.insert_many(conn, departments, touch=False)
+        agents = []
+        for n in range(self.cfg.agents):
+            first, last = FIRST_NAMES[n % len(FIRST_NAMES)], LAST_NAMES[(n * 7) % len(LAST_NAMES)]
+            username = f"agent.{first.lower()}.{n}"
+            user = create_user(
+                conn,
+                username=username,
+                name=f"{first} {last}",
+                password="bench-agent-pass-1",
+                email=f"{username}@example.com",
+                roles=["user", "livechat-agent"],
+                extra={"statusLivechat": "available", "livechat": {"maxNumberSimultaneousChat": 5}},
+                user_id=self.ids.meteor(),
+            )
+            agents.append((str(user["_id"]), username, str(user["name"])))
+        create_user(
+            conn,
+            username=BENCH_ADMIN,
+            name="Benchmark Admin",
+            password=BENCH_ADMIN_PASSWORD,
+            email="bench.admin@example.com",
+            roles=["admin"],
+        )
+        return Staff(tuple(agents), tuple(str(d["_id"]) for d in departments))
+
+
+def generate(engine: Engine, config: GenerateConfig) -> GenerateResult:
+    """Load one data set into a migrated, seeded database (see `prepare_database`)."""
+    return Generator(engine, config).run()
+
+
+def finish_load(engine: Engine) -> None:
+    """What a production database would have done by itself some time after a bulk load:
+    PostgreSQL's autovacuum (visibility map for index-only scans, planner statistics); SQLite
+    needs nothing (no statistics are gathered by the application either)."""
+    if is_postgres(engine):
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM (ANALYZE)")
+
+
+def prepare_database(url: str) -> Engine:
+    """A migrated and seeded database at `url` (production settings: no TEST_MODE admin)."""
+    from omnicontacts.bootstrap import prepare
+    from omnicontacts.config import Config
+    from omnicontacts.db.engine import make_engine
+
+    engine = make_engine(url)
+    prepare(engine, Config(database_url=url))
+    return engine
+
+
+def main(argv: list[str] | None = None, *, out: Callable[[str], None] = print) -> GenerateResult:
+    parser = argparse.ArgumentParser(prog="python -m bench.generate", description="Load benchmark data.")
+    parser.add_argument("--url", required=True, help="database URL, e.g. sqlite:///data/bench.sqlite3")
+    parser.add_argument(
+        "--rooms", type=int, required=True, help="ordinary rooms (the heavy contact's come on top)"
+    )
+    parser.add_argument("--heavy-rooms", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--batch", type=int, default=10_000, help="rooms per transaction")
+    parser.add_argument("--mode", choices=("bulk", "stores"), default="bulk")
+    parser.add_argument("--producers", type=int, default=None, help="bulk mode: producer processes")
+    parser.add_argument("--no-progress", action="store_true")
+    args = parser.parse_args(argv)
+    engine = prepare_database(args.url)
+    try:
+        result = generate(
+            engine,
+            GenerateConfig(
+                rooms=args.rooms,
+                heavy_rooms=args.heavy_rooms,
+                seed=args.seed,
+                batch_rooms=args.batch,
+                mode=args.mode,
+                producers=args.producers,
+                progress=not args.no_progress,
+            ),
+        )
+        started = time.perf_counter()
+        finish_load(engine)
+        settle = time.perf_counter() - started
+    finally:
+        engine.dispose()
+    out(
+        f"loaded {result.rooms:,} rooms ({result.closed_rooms:,} closed, {result.open_rooms:,} open), "
+        f"{result.contacts:,} contacts, {result.visitors:,} visitors into {result.engine} "
+        f"({result.mode}, {result.producers} producers) in {result.seconds:.1f} s: "
+        f"{result.rooms_per_s:,.0f} rooms/s ({result.write_seconds:.1f} s writing rows, "
+        f"{result.index_seconds:.1f} s building indexes)"
+        + (f" (+{settle:.1f} s VACUUM ANALYZE)" if settle > 0.05 else "")
+    )
+    out(
+        f"heavy contact {result.heavy_contact_id}: {result.heavy_rooms:,} closed rooms "
+        f"{result.heavy_source_totals}"
+    )
+    out(f"contacts by number of rooms: {result.contacts_by_rooms}")
+    return result
+
+
+if __name__ == "__main__":
+    main()
