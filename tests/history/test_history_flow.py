@@ -5,22 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.livechat.helpers import open_room, register
 from tests.support import Api
 
 PATH = "omnichannel/contacts.history"
 WIDGET = {"rc_room_type": "l", "rc_is_widget": "t"}
-
-
-def open_room(api: Api, token: str, cookies: dict[str, str] | None = None) -> dict[str, Any]:
-    res = api.get("livechat/room", {"token": token}, as_=None, cookies=cookies)
-    assert res.status_code == 200, res.text
-    return dict(res.json()["room"])
-
-
-def register(api: Api, token: str, **visitor: Any) -> dict[str, Any]:
-    res = api.post("livechat/visitor", {"visitor": {"token": token, **visitor}}, as_=None)
-    assert res.status_code == 200, res.text
-    return dict(res.json()["visitor"])
 
 
 def close(api: Api, rid: str, **extra: Any) -> None:
