@@ -40,32 +40,26 @@ def login(conn: Connection, identifier: str, password: str, by: str) -> tuple[Do
         raise _UNAUTHORIZED
     if user.get("active") is False:
         raise _UNAUTHORIZED
-    token = new_login_token()
-    now = now_iso()
-    users_store.add_token(conn, user["_id"], hash_token(token), now)
-    user["lastLogin"] = now
-    users_store.users.replace(conn, user)
-    return user, token
+    return user, _issue_token(conn, user)
 
 
 def login_with_resume(conn: Connection, resume: str) -> tuple[Document, str]:
     """`{"resume": token}`: a valid token logs in again and gets a fresh token."""
-    from sqlalchemy import select
-
-    from omnicontacts.db import tables
-
-    row = conn.execute(
-        select(tables.login_tokens.c.user_id).where(tables.login_tokens.c.hashed_token == hash_token(resume))
-    ).first()
-    user = users_store.get(conn, row.user_id) if row else None
+    user_id = users_store.user_id_of_token(conn, hash_token(resume))
+    user = users_store.get(conn, user_id) if user_id else None
     if user is None or user.get("active") is False:
         raise _UNAUTHORIZED
+    return user, _issue_token(conn, user)
+
+
+def _issue_token(conn: Connection, user: Document) -> str:
+    """A new login token (stored hashed only) and `lastLogin`; returns the raw token."""
     token = new_login_token()
     now = now_iso()
     users_store.add_token(conn, user["_id"], hash_token(token), now)
     user["lastLogin"] = now
     users_store.users.replace(conn, user)
-    return user, token
+    return token
 
 
 def logout(conn: Connection, hashed_token: str) -> None:

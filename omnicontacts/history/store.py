@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 
 from omnicontacts.db import sorting, tables
 from omnicontacts.db.documents import Document
-from omnicontacts.livechat.store import like_pattern, rooms_by_ids
+from omnicontacts.livechat.store import departments, like_pattern, rooms_by_ids
 
 R = tables.rooms.c
 CRC = tables.contact_room_counts.c
@@ -84,6 +84,4 @@ def page(
 
 def departments_by_id(conn: Connection, ids: list[str]) -> dict[str, Document]:
     """One batched lookup for the computed `department` of a page."""
-    from omnicontacts.livechat.store import departments
-
     return departments.get_many(conn, ids)

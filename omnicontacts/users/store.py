@@ -49,6 +49,11 @@ def get_by_token(conn: Connection, user_id: str, hashed_token: str) -> Document 
     return found
 
 
+def user_id_of_token(conn: Connection, hashed_token: str) -> str | None:
+    found: str | None = conn.execute(select(T.user_id).where(T.hashed_token == hashed_token)).scalar()
+    return found
+
+
 def add_token(conn: Connection, user_id: str, hashed_token: str, when: str) -> None:
     conn.execute(insert(tables.login_tokens).values(hashed_token=hashed_token, user_id=user_id, when=when))
 
