@@ -36,16 +36,19 @@ class Call:
     client_ip: str
     user: Document | None = None
     token_hash: str | None = None
-    _settings: dict[str, Any] = field(default_factory=dict)
-    _granted: dict[str, bool] = field(default_factory=dict)
+    _settings: dict[str, Any] = field(default_factory=dict)  # what the pipeline read already
+    _granted: dict[str, bool] = field(default_factory=dict)  # the caller's, likewise
+    _all_settings: bool = False
 
     def setting(self, setting_id: str) -> Any:
-        """A setting's current value. All settings are read in one query on first use and kept
-        for this request only, so a change applies to the next request in every process."""
-        if not self._settings:
+        """A setting's current value. The pipeline reads the common ones with the caller; on the
+        first other one, all settings are read in one query. Both are kept for this request
+        only, so a change applies to the next request in every process."""
+        if setting_id not in self._settings and not self._all_settings:
             from omnicontacts.settings_store import store as settings_store
 
             self._settings.update(settings_store.all_values(self.conn))
+            self._all_settings = True
         return self._settings.get(setting_id)
 
     def has_permission(self, permission: str, user: Document | None = None) -> bool:

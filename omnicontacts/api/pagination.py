@@ -29,6 +29,9 @@ PAGING_SCHEMA: dict[str, Any] = {
 }
 
 
+PAGING_SETTINGS = ("API_Upper_Count_Limit", "API_Default_Count", "API_Allow_Infinite_Count")
+
+
 def resolve_page(params: dict[str, Any], setting: Callable[[str], Any]) -> Page:
     upper = _positive_int(setting("API_Upper_Count_Limit"), 100)
     default = _positive_int(setting("API_Default_Count"), 50)

@@ -20,6 +20,7 @@ from starlette.responses import Response
 
 from omnicontacts.api import envelope
 from omnicontacts.api.endpoint import Call, Endpoint, Reply
+from omnicontacts.api.pagination import PAGING_SETTINGS
 from omnicontacts.api.querystring import parse_query
 from omnicontacts.api.validation import meteor_check, validate
 from omnicontacts.auth import service as auth
@@ -27,12 +28,19 @@ from omnicontacts.config import Config
 from omnicontacts.db.engine import WRITE
 from omnicontacts.errors import ApiError, Forbidden, Internal, NotFound, RateLimited, Unauthenticated
 from omnicontacts.ratelimit import service as ratelimit
-from omnicontacts.settings_store import store as settings_store
 
 log = logging.getLogger("omnicontacts.api")
 
 # Per-endpoint limits that differ from the default (platform.md §5)
 VISITOR_RATE_LIMIT = 5
+BYPASS_RATE_LIMIT = "api-bypass-rate-limit"
+RATE_LIMIT_SETTINGS = (
+    "API_Enable_Rate_Limiter",
+    "API_Enable_Rate_Limiter_Limit_Calls_Default",
+    "API_Enable_Rate_Limiter_Limit_Time_Default",
+)
+# Read with the caller in one round trip: the limiter's, and those every paged list reads.
+PREFETCHED_SETTINGS = [*RATE_LIMIT_SETTINGS, *PAGING_SETTINGS]
 
 
 @dataclass(frozen=True)
@@ -96,8 +104,8 @@ class Pipeline:
         extra_headers: dict[str, str] = {}
         try:
             with self.engine.connect() as conn:
-                user, token_hash = self._authenticate(conn, endpoint, incoming)
-                extra_headers = self._rate_limit(conn, endpoint, incoming, user)
+                context = self._authenticate(conn, endpoint, incoming)
+                extra_headers = self._rate_limit(conn, endpoint, incoming, context)
                 params = self._validate(endpoint, incoming.input)
                 if endpoint.is_write:
                     conn.execution_options(**WRITE)
@@ -110,8 +118,10 @@ class Pipeline:
                         headers=incoming.headers,
                         cookies=incoming.cookies,
                         client_ip=incoming.client_ip,
-                        user=user,
-                        token_hash=token_hash,
+                        user=context.user,
+                        token_hash=context.token_hash,
+                        _settings=dict(context.settings),
+                        _granted=dict(context.granted),
                     )
                     for permission in endpoint.permissions:
                         if not call.has_permission(permission):
@@ -126,45 +136,37 @@ class Pipeline:
             log.exception("unexpected error in %s %s", endpoint.method, endpoint.full_path)
             return envelope.failure(Internal(), extra_headers)
 
-    def _authenticate(
-        self, conn: Connection, endpoint: Endpoint, incoming: Incoming
-    ) -> tuple[dict[str, Any] | None, str | None]:
-        if not endpoint.auth:
-            return None, None
-        user_id = incoming.headers.get("x-user-id")
-        token = incoming.headers.get("x-auth-token")
-        if not user_id or not token:
-            raise Unauthenticated()
+    def _authenticate(self, conn: Connection, endpoint: Endpoint, incoming: Incoming) -> auth.RequestContext:
+        """The caller, the rate limiter's and the paging settings, and the permissions this
+        endpoint and the limiter check: one read, before anything else (401 comes first)."""
+        user_id = token = None
+        if endpoint.auth:
+            user_id = incoming.headers.get("x-user-id")
+            token = incoming.headers.get("x-auth-token")
+            if not user_id or not token:
+                raise Unauthenticated()
         with conn.begin():
-            found = auth.authenticate(conn, user_id, token)
-        if found is None:
+            context = auth.request_context(
+                conn,
+                user_id=user_id,
+                token=token,
+                setting_ids=PREFETCHED_SETTINGS,
+                permission_ids=[*endpoint.permissions, BYPASS_RATE_LIMIT],
+            )
+        if endpoint.auth and context.user is None:
             raise Unauthenticated()
-        return found
+        return context
 
     def _rate_limit(
-        self, conn: Connection, endpoint: Endpoint, incoming: Incoming, user: dict[str, Any] | None
+        self, conn: Connection, endpoint: Endpoint, incoming: Incoming, context: auth.RequestContext
     ) -> dict[str, str]:
         if self.config.test_mode:
             return {}  # no limiter is installed at all (README §10)
-        with conn.begin():
-            values = settings_store.get_values(
-                conn,
-                [
-                    "API_Enable_Rate_Limiter",
-                    "API_Enable_Rate_Limiter_Limit_Calls_Default",
-                    "API_Enable_Rate_Limiter_Limit_Time_Default",
-                ],
-            )
-            enabled, calls, window = values
-            if not isinstance(calls, int) or not isinstance(window, int) or calls <= 0 or window <= 0:
-                return {}
-            if enabled is not True:
-                return {}
-            if user is not None:
-                from omnicontacts.permissions import service as permissions
-
-                if permissions.user_has(conn, user, "api-bypass-rate-limit"):
-                    return {}
+        enabled, calls, window = (context.settings[s] for s in RATE_LIMIT_SETTINGS)
+        if not isinstance(calls, int) or not isinstance(window, int) or calls <= 0 or window <= 0:
+            return {}
+        if enabled is not True or context.granted.get(BYPASS_RATE_LIMIT):
+            return {}
         limit = endpoint.rate_limit or calls
         conn.execution_options(**WRITE)
         with conn.begin():

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from omnicontacts.auth import store
 from omnicontacts.auth.passwords import check_password, hash_token, new_login_token
 from omnicontacts.config import Config
 from omnicontacts.db.documents import Document
 from omnicontacts.errors import Raw
 from omnicontacts.ids import now_iso
+from omnicontacts.permissions.service import grants
+from omnicontacts.settings_store.store import value_of
 from omnicontacts.users import service as users
 from omnicontacts.users import store as users_store
 
@@ -23,10 +28,42 @@ _UNAUTHORIZED = Raw(
 )
 
 
-def authenticate(conn: Connection, user_id: str, token: str) -> tuple[Document, str] | None:
-    hashed = hash_token(token)
-    user = users_store.get_by_token(conn, user_id, hashed)
-    return (user, hashed) if user is not None else None
+@dataclass(frozen=True)
+class RequestContext:
+    """What the pipeline knows before validation and the handler: the caller, the values of the
+    settings it asked for, and which of the asked permissions the caller holds."""
+
+    user: Document | None
+    token_hash: str | None
+    settings: dict[str, Any]
+    granted: dict[str, bool]
+
+
+def request_context(
+    conn: Connection,
+    *,
+    user_id: str | None,
+    token: str | None,
+    setting_ids: list[str],
+    permission_ids: list[str],
+) -> RequestContext:
+    """One round trip (auth.store.preamble). `user` is None unless both the user id and the token
+    were given and match a stored login token."""
+    hashed = hash_token(token) if user_id and token else None
+    found = store.preamble(
+        conn,
+        user_id=user_id if hashed else None,
+        hashed_token=hashed,
+        setting_ids=setting_ids,
+        permission_ids=permission_ids,
+    )
+    user = found.user
+    return RequestContext(
+        user=user,
+        token_hash=hashed if user is not None else None,
+        settings={sid: value_of(sid, found.settings.get(sid)) for sid in setting_ids},
+        granted={} if user is None else {p: grants(found.permissions.get(p), user) for p in permission_ids},
+    )
 
 
 def login(conn: Connection, identifier: str, password: str, by: str) -> tuple[Document, str]:

@@ -35,7 +35,8 @@ FIELDS = (
 _WITHOUT_TOKEN = ("v", "lastMessage", "closingMessage")
 
 
-def history_row(room: Mapping[str, Any], departments: Mapping[str, Mapping[str, Any]]) -> Document:
+def history_row(room: Mapping[str, Any], department: Document | None) -> Document:
+    """`department`: `{_id, name}` of the room's department, None when it has none (or it is gone)."""
     row: Document = {}
     for key in FIELDS:
         value = room.get(key)
@@ -44,7 +45,6 @@ def history_row(room: Mapping[str, Any], departments: Mapping[str, Mapping[str, 
         if key in _WITHOUT_TOKEN and isinstance(value, dict):
             value = {k: v for k, v in value.items() if k != "token"}
         row[key] = value
-    department = departments.get(str(room.get("departmentId"))) if room.get("departmentId") else None
-    if department is not None:
-        row["department"] = {"_id": department["_id"], "name": department.get("name")}
+    if department is not None and room.get("departmentId"):
+        row["department"] = department
     return row

@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from omnicontacts.api.pagination import Page, SortKeys
-from omnicontacts.contacts import store as contacts_store
 from omnicontacts.errors import Plain
 from omnicontacts.history import domain, store
 from omnicontacts.history.store import HistoryQuery
@@ -16,15 +15,9 @@ DEFAULT_SORT: SortKeys = [("closedAt", -1)]
 
 
 def contact_history(conn: Connection, query: HistoryQuery, page: Page, sort_keys: SortKeys) -> dict[str, Any]:
-    if contacts_store.get_enabled(conn, query.contact_id) is None:
+    counters = store.closed_counters(conn, query.contact_id)
+    if counters is None:
         raise Plain("error-contact-not-found")
-    rooms = store.page(conn, query, sort_keys, page.offset, page.limit)
-    department_ids = sorted({str(r["departmentId"]) for r in rooms if r.get("departmentId")})
-    departments = store.departments_by_id(conn, department_ids) if department_ids else {}
-    history = [domain.history_row(room, departments) for room in rooms]
-    return {
-        "history": history,
-        "count": len(history),
-        "offset": page.offset,
-        "total": store.total(conn, query),
-    }
+    rows = store.page(conn, query, sort_keys, page.offset, page.limit)
+    history = [domain.history_row(room, department) for room, department in rows]
+    return {"history": history, "count": len(history), "offset": page.offset, "total": query.total(counters)}

@@ -15,15 +15,20 @@ cannot answer fall back to COUNT over the same index.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Select, String, bindparam, func, or_, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import BindParameter
 
 from omnicontacts.db import sorting, tables
 from omnicontacts.db.documents import Document
-from omnicontacts.livechat.store import departments, like_pattern, rooms_by_ids
+from omnicontacts.livechat.store import like_pattern
 
 R = tables.rooms.c
+C = tables.contacts.c
+D = tables.departments.c
 CRC = tables.contact_room_counts.c
 
 # Paths that are plain, never-NULL columns for a closed room (sort allow-list; see db.sorting).
@@ -33,55 +38,97 @@ SORT_COLUMNS = {"_id": R.id, "closedAt": R.closed_at, "ts": R.ts}
 @dataclass(frozen=True)
 class HistoryQuery:
     """Which rooms a history request covers: one contact's closed rooms, optionally narrowed to
-    a source. New filters (dates, agents, tags) add clauses in `where` and opt out of counters."""
+    a source. New filters (dates, agents, tags) add clauses in `where` (values bound by name, see
+    `params`) and opt out of counters."""
 
     contact_id: str
     source: str = ""  # case-insensitive literal substring of source.type or source.alias
 
+    def shape(self) -> tuple[bool, ...]:
+        """What decides the SQL text (not the values): statements are built once per shape."""
+        return (bool(self.source),)
+
     def where(self) -> list[ColumnElement[bool]]:
-        clauses: list[ColumnElement[bool]] = [R.contact_id == self.contact_id, R.closed_at.is_not(None)]
+        return _where(self.shape())
+
+    def params(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"contact_id": self.contact_id}
         if self.source:
-            pattern = like_pattern(self.source.lower())
-            clauses.append(
-                or_(R.source_type.like(pattern, escape="\\"), R.source_alias.like(pattern, escape="\\"))
-            )
-        return clauses
+            out["source"] = like_pattern(self.source.lower())
+        return out
 
     def matches_counter(self, source_type: str, source_alias: str) -> bool:
         term = self.source.lower()
         return not term or term in source_type or term in source_alias
 
+    def total(self, counters: list[tuple[str, str, int]]) -> int:
+        return sum(n for source_type, alias, n in counters if self.matches_counter(source_type, alias))
+
+
+def _where(shape: tuple[bool, ...]) -> list[ColumnElement[bool]]:
+    (has_source,) = shape
+    clauses: list[ColumnElement[bool]] = [R.contact_id == bindparam("contact_id"), R.closed_at.is_not(None)]
+    if has_source:
+        pattern: BindParameter[str] = bindparam("source", type_=String())
+        clauses.append(
+            or_(R.source_type.like(pattern, escape="\\"), R.source_alias.like(pattern, escape="\\"))
+        )
+    return clauses
+
+
+# An enabled contact and its closed-room counters, in one statement (no counter row: no rooms).
+_COUNTERS = (
+    select(C.id, CRC.source_type, CRC.source_alias, CRC.closed)
+    .select_from(tables.contacts.outerjoin(tables.contact_room_counts, CRC.contact_id == C.id))
+    .where(C.id == bindparam("contact_id"), C.enabled.is_(True))
+)
+
+
+def closed_counters(conn: Connection, contact_id: str) -> list[tuple[str, str, int]] | None:
+    """(source type, source alias, closed rooms) of an enabled contact; None when there is none."""
+    rows = conn.execute(_COUNTERS, {"contact_id": contact_id}).all()
+    if not rows:
+        return None
+    return [(row.source_type, row.source_alias, int(row.closed)) for row in rows if row.closed is not None]
+
 
 def total(conn: Connection, query: HistoryQuery) -> int:
-    rows = conn.execute(
-        select(CRC.source_type, CRC.source_alias, CRC.closed).where(CRC.contact_id == query.contact_id)
-    )
-    return sum(int(row.closed) for row in rows if query.matches_counter(row.source_type, row.source_alias))
+    return query.total(closed_counters(conn, query.contact_id) or [])
 
 
 def count_by_scan(conn: Connection, query: HistoryQuery) -> int:
     """The same number as `total`, by counting index entries (used to check the counters)."""
-    return int(
-        conn.execute(select(func.count()).select_from(tables.rooms).where(*query.where())).scalar() or 0
-    )
+    stmt = select(func.count()).select_from(tables.rooms).where(*query.where())
+    return int(conn.execute(stmt, query.params()).scalar() or 0)
 
 
 def page(
     conn: Connection, query: HistoryQuery, sort_keys: sorting.SortKeys, offset: int, limit: int | None
-) -> list[Document]:
-    order = sorting.order_by(
-        R.doc, sort_keys, dialect=conn.dialect.name, columns=SORT_COLUMNS, id_column=R.id
-    )
-    stmt = select(R.id).where(*query.where()).order_by(*order)
+) -> list[tuple[Document, Document | None]]:
+    """One page of rooms, each with its department (`{_id, name}`, None without one), in one
+    statement: the ids of the page come from the index, then only those rows are read."""
+    stmt = _page_statement(conn.dialect.name, tuple(sort_keys), query.shape(), limit is not None)
+    params = {**query.params(), "offset": offset}
     if limit is not None:
-        stmt = stmt.limit(limit)
-    if offset:
-        stmt = stmt.offset(offset)
-    ids = [row[0] for row in conn.execute(stmt)]
-    docs = rooms_by_ids(conn, ids)
-    return [docs[i] for i in ids if i in docs]
+        params["limit"] = limit
+    return [
+        (doc, {"_id": department_id, "name": name} if department_id is not None else None)
+        for doc, department_id, name in conn.execute(stmt, params)
+    ]
 
 
-def departments_by_id(conn: Connection, ids: list[str]) -> dict[str, Document]:
-    """One batched lookup for the computed `department` of a page."""
-    return departments.get_many(conn, ids)
+@lru_cache(maxsize=256)
+def _page_statement(
+    dialect: str, sort_keys: tuple[tuple[str, int], ...], shape: tuple[bool, ...], limited: bool
+) -> Select[Any]:
+    order = sorting.order_by(R.doc, sort_keys, dialect=dialect, columns=SORT_COLUMNS, id_column=R.id)
+    ids = select(R.id).where(*_where(shape)).order_by(*order)
+    if limited:
+        ids = ids.limit(bindparam("limit"))
+    ids = ids.offset(bindparam("offset")).correlate(None)
+    return (
+        select(R.doc, D.id, D.name)
+        .select_from(tables.rooms.outerjoin(tables.departments, D.id == R.doc["departmentId"].as_string()))
+        .where(R.id.in_(ids))
+        .order_by(*order)
+    )

@@ -8,7 +8,6 @@ what lets contacts.history answer `total` without counting a long history row by
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import ColumnElement, case, func, or_, select, text
@@ -147,10 +146,6 @@ def has_open_room(conn: Connection, token: str) -> bool:
 def rooms_of_contact(conn: Connection, contact_id: str, *, for_update: bool = False) -> list[Document]:
     """Every room of a contact, open or closed (renaming cascade, contacts.md §1.2)."""
     return rooms_where(conn, R.contact_id == contact_id, for_update=for_update)
-
-
-def rooms_by_ids(conn: Connection, ids: Iterable[str]) -> dict[str, Document]:
-    return _rooms.get_many(conn, ids)
 
 
 def insert_room(conn: Connection, doc: Document) -> Document:

@@ -15,10 +15,14 @@ from omnicontacts.permissions.catalogue import PERMISSIONS, ROLES
 def user_has(conn: Connection, user: Document, permission: str) -> bool:
     """True when any of the user's global roles is listed in the permission's roles. Read from
     the database on every request, so an update applies to the next request in every process."""
-    doc = store.get_permission(conn, permission)
-    if doc is None:
+    return grants(store.get_permission(conn, permission), user)
+
+
+def grants(permission: Document | None, user: Document) -> bool:
+    """The rule itself, for a permission document already read (None: not stored, so nobody)."""
+    if permission is None:
         return False
-    return bool(set(user.get("roles") or ()) & set(doc.get("roles") or ()))
+    return bool(set(user.get("roles") or ()) & set(permission.get("roles") or ()))
 
 
 def seed(conn: Connection) -> None:

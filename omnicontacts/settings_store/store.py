@@ -18,11 +18,7 @@ def get(conn: Connection, setting_id: str, *, for_update: bool = False) -> Docum
 
 
 def get_value(conn: Connection, setting_id: str) -> Any:
-    doc = settings.get(conn, setting_id)
-    if doc is None:
-        definition = SETTINGS.get(setting_id)
-        return definition.default if definition else None
-    return doc.get("value")
+    return value_of(setting_id, settings.get(conn, setting_id))
 
 
 def all_values(conn: Connection) -> dict[str, Any]:
@@ -68,12 +64,9 @@ def seed_defaults(conn: Connection, initial: dict[str, Any]) -> None:
             set_value(conn, setting_id, initial.get(setting_id, definition.default))
 
 
-def get_values(conn: Connection, setting_ids: list[str]) -> list[Any]:
-    """Several settings in one query, in the order asked."""
-    found = settings.get_many(conn, setting_ids)
-    out = []
-    for setting_id in setting_ids:
-        doc = found.get(setting_id)
-        definition = SETTINGS.get(setting_id)
-        out.append(doc.get("value") if doc else (definition.default if definition else None))
-    return out
+def value_of(setting_id: str, doc: Document | None) -> Any:
+    """A setting's value from its stored document, or its catalogue default when not stored."""
+    if doc is not None:
+        return doc.get("value")
+    definition = SETTINGS.get(setting_id)
+    return definition.default if definition else None

@@ -39,16 +39,6 @@ def all_users(conn: Connection) -> list[Document]:
     return users.find(conn, order_by=[U.username_lower])
 
 
-def get_by_token(conn: Connection, user_id: str, hashed_token: str) -> Document | None:
-    stmt = (
-        select(U.doc)
-        .join(tables.login_tokens, T.user_id == U.id)
-        .where(U.id == user_id, T.hashed_token == hashed_token)
-    )
-    found: Document | None = conn.execute(stmt).scalar()
-    return found
-
-
 def user_id_of_token(conn: Connection, hashed_token: str) -> str | None:
     found: str | None = conn.execute(select(T.user_id).where(T.hashed_token == hashed_token)).scalar()
     return found

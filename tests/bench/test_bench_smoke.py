@@ -86,7 +86,7 @@ def test_generator_loads_exact_data_through_the_stores(tmp_path: Path) -> None:
                 == count_by_scan(conn, whatsapp)
                 == result.heavy_source_totals["whatsapp"]
             )
-            rooms = page(conn, heavy, [("closedAt", -1)], 0, 25)
+            rooms = [room for room, _ in page(conn, heavy, [("closedAt", -1)], 0, 25)]
             assert len(rooms) == 25
             assert [r["closedAt"] for r in rooms] == sorted((r["closedAt"] for r in rooms), reverse=True)
             room = rooms[0]
