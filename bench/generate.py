@@ -49,7 +49,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import orjson
@@ -159,6 +159,11 @@ _TAG_SETS = tuple(tuple(_POOL.sample(TAGS, (0, 1, 1, 2, 3)[i % 5])) for i in ran
 _EXP_MSGS = tuple(int(_POOL.expovariate(1 / 12)) for _ in range(1024))
 _EXP_DURATION = tuple(int(_POOL.expovariate(1 / 900_000)) for _ in range(1024))
 _FIRST_RESPONSE = tuple(round(5 + _POOL.random() * 120, 3) for _ in range(1024))
+# ... and as JSON text, for the room text (see _Builder._room)
+_TAG_SETS_JSON = tuple(orjson.dumps(list(tags)).decode() for tags in _TAG_SETS)
+_FIRST_RESPONSE_TEXT = tuple(orjson.dumps(x).decode() for x in _FIRST_RESPONSE)
+_MESSAGES_JSON = tuple(orjson.dumps(m).decode() for m in MESSAGES)
+ROOM_COLUMNS = ("id", *livechat_store._room_columns({}), "doc")  # Collection._row's order
 
 
 @dataclass
@@ -233,6 +238,16 @@ def iso(ms: int) -> str:
 _METEOR_TABLE = bytes(ord(METEOR_ALPHABET[i % len(METEOR_ALPHABET)]) for i in range(256))
 
 
+def room_id_prefix(position: int) -> str:
+    """Three Meteor characters, increasing with the batch's place in the write order (the
+    alphabet is in ASCII order). Room ids stay 17 Meteor characters, random after these three, so
+    the primary-key index of `rooms` grows at its end instead of taking each batch's ids at random
+    places all over the index (about a third of the cost of writing a room into SQLite); rows,
+    and therefore the rooms of one contact, are still scattered over the table as before."""
+    base = len(METEOR_ALPHABET)
+    return "".join(METEOR_ALPHABET[position // base**k % base] for k in (2, 1, 0))
+
+
 class Ids:
     """Deterministic ids of the real shapes: Meteor ids (17 characters of the Meteor alphabet, as
     `omnicontacts.ids.random_id`; drawn from random bytes, so very slightly non-uniform) and
@@ -285,6 +300,7 @@ class Task:
     contacts: tuple[tuple[int, int, int], ...] = ()  # (rooms, channels, created ms) per ordinary contact
     heavy_range: tuple[int, int] | None = None  # heavy room numbers [start, stop)
     sample_cap: int = 64
+    position: int = 0  # place in the write order (see room_id_prefix)
 
 
 @dataclass
@@ -315,8 +331,9 @@ class Rows:
     """A batch as table rows, ready to write."""
 
     tables: list[tuple[str, tuple[str, ...], list[Row] | str]]  # (table, columns, rows) in write order
-    counters: list[dict[str, Any]]  # contact_room_counts deltas
+    counters: list[tuple[tuple[str, str, str], int]]  # contact_room_counts deltas by key
     stats: Stats
+    write_seconds: float = 0.0  # spent writing `tables` where a producer wrote them itself
 
 
 def _bucket(n: int) -> str:
@@ -453,10 +470,26 @@ class _Builder:
         self.contact_rows = _RowTable(contacts_store._contacts, copy_text)
         self.key_rows: list[Any] = []
         self.counts: dict[tuple[str, str, str], int] = {}
-        self._visitor_parts: dict[str, tuple[Document, Document, Document, Document]] = {}
-        # per agent: (agent, as message author, as closer)
+        self.room_rows.columns = ROOM_COLUMNS
+        self._prefix = room_id_prefix(task.position)
+        # JSON fragments serialised once, for the room text (see _room)
+        self._visitor_parts: dict[str, tuple[str, str, str, str]] = {}
+        self._fname = ("", "")  # (contact id, its name as JSON)
+        self._source_parts = {
+            s.term: (
+                _json(s.doc),
+                livechat_store._lower(s.doc.get("type")),
+                livechat_store._lower(s.doc.get("alias")),
+            )
+            for s in SOURCES
+        }
+        # per agent: `servedBy` up to its `ts` value, as message author, as closer
         self._agents = [
-            (a, {"_id": a[0], "username": a[1], "name": a[2]}, {"_id": a[0], "username": a[1]})
+            (
+                f',"servedBy":{{"_id":{_json(a[0])},"username":{_json(a[1])},"ts":',
+                _json({"_id": a[0], "username": a[1], "name": a[2]}),
+                _json({"_id": a[0], "username": a[1]}),
+            )
             for a in staff.agents
         ]
 
@@ -468,10 +501,7 @@ class _Builder:
     def build_rows(self) -> Rows:
         assert self.as_rows
         self._build()
-        counters = [
-            {"contact_id": k[0], "source_type": k[1], "source_alias": k[2], "delta": n}
-            for k, n in self.counts.items()
-        ]
+        counters = list(self.counts.items())
         return Rows(
             tables=[
                 ("visitors", self.visitor_rows.columns, self.visitor_rows.data()),
@@ -516,14 +546,6 @@ class _Builder:
         self.contact_rows.add(contact)
         rows = [(kind, value[: contacts_store.KEY_LENGTH], contact["_id"]) for kind, value in keys]
         self.key_rows += [copy_line(row) for row in rows] if self.copy_text else rows
-
-    def _emit_room(self, room: Document) -> None:
-        if not self.as_rows:
-            self.rooms.append(room)
-            return
-        key = livechat_store._count_key(self.room_rows.add(room))  # as livechat.store.insert_rooms counts
-        if key is not None:
-            self.counts[key] = self.counts.get(key, 0) + 1
 
     # ---- contacts -------------------------------------------------------------------------------
     def _ordinary(self) -> None:
@@ -626,12 +648,17 @@ class _Builder:
     def _room(
         self, contact: Document, source: Source, visitor: Document, ts_ms: int, is_open: bool
     ) -> tuple[str, str]:
-        """One room. A single random draw feeds every choice, and sub-documents that are the same
-        for many rooms (the visitor, an agent) are shared objects: they are only serialised."""
+        """One room, made directly as its JSON text: byte for byte what orjson writes for the
+        document (the `stores` mode parses this text back and writes the document through
+        `livechat.store.insert_rooms`; the smoke test checks both paths give identical rows).
+        Building the text from fragments serialised once (the visitor, agents, sources, tag sets)
+        costs a fraction of building a dict per room and serialising it. A single random draw
+        feeds every choice."""
         r = self.rng.getrandbits(128)
         meteor = self.ids.meteor
-        rid = meteor()
-        shared = self._shared(visitor)
+        rid = self._prefix + meteor()[3:]
+        v_closed, v_open, v_author, v_closer = self._shared(visitor)
+        source_json, source_type, source_alias = self._source_parts[source.term]
         agents = self._agents
         agent = agents[r % len(agents)] if agents else None
         r //= max(1, len(agents))
@@ -639,89 +666,80 @@ class _Builder:
         duration_ms = 30_000 + _EXP_DURATION[(r >> 10) & 1023]
         ts = iso(ts_ms)
         lm = iso(ts_ms + duration_ms - ((r >> 20) & 0x7FFF))
-        room: Document = {
-            "_id": rid,
-            "t": "l",
-            "fname": contact["name"],
-            "ts": ts,
-            "lm": lm,
-            "msgs": msgs,
-            "usersCount": 2 if agent else 1,
-            "cl": False,
-            "v": shared[1] if is_open else shared[0],
-            "source": source.doc,
-            "contactId": contact["_id"],
-            "verified": False,
-            "queuedAt": ts,
-            "priorityWeight": 99,
-            "estimatedWaitingTimeQueue": 9_999_999,
-        }
+        contact_id = contact["_id"]
+        parts = [
+            f'{{"_id":"{rid}","t":"l","fname":{self._name_json(contact)},"ts":"{ts}","lm":"{lm}",'
+            f'"msgs":{msgs},"usersCount":{2 if agent else 1},"cl":false,'
+            f'"v":{v_open if is_open else v_closed},'
+            f'"source":{source_json},"contactId":"{contact_id}","verified":false,"queuedAt":"{ts}",'
+            f'"priorityWeight":99,"estimatedWaitingTimeQueue":9999999'
+        ]
         departments = self.staff.departments
         if departments and (r >> 35) & 15 < 13:  # about 80%
-            room["departmentId"] = departments[(r >> 39) % len(departments)]
+            parts.append(f',"departmentId":"{departments[(r >> 39) % len(departments)]}"')
         r >>= 47
         served = iso(ts_ms + 20_000)
         if agent is not None:
-            room["servedBy"] = {"_id": agent[0][0], "username": agent[0][1], "ts": served}
+            message = _MESSAGES_JSON[(r >> 1) & 7]
             if r & 1:
-                room["lastMessage"] = {
-                    "_id": meteor(),
-                    "rid": rid,
-                    "msg": MESSAGES[(r >> 1) & 7],
-                    "ts": lm,
-                    "u": shared[2],
-                    "_updatedAt": lm,
-                    "token": visitor["token"],
-                }
+                author = f'{v_author},"_updatedAt":"{lm}","token":"{visitor["token"]}"'
             else:
-                room["lastMessage"] = {
-                    "_id": meteor(),
-                    "rid": rid,
-                    "msg": MESSAGES[(r >> 1) & 7],
-                    "ts": lm,
-                    "u": agent[1],
-                    "_updatedAt": lm,
-                }
+                author = f'{agent[1]},"_updatedAt":"{lm}"'
+            parts.append(
+                f'{agent[0]}"{served}"}},"lastMessage":{{"_id":"{meteor()}","rid":"{rid}","msg":{message},'
+                f'"ts":"{lm}","u":{author}}}'
+            )
         stats = self.stats
+        closed_at = None
         if is_open:
-            room["open"] = True
-            room["waitingResponse"] = True
-            room["_updatedAt"] = lm
+            parts.append(f',"open":true,"waitingResponse":true,"_updatedAt":"{lm}"}}')
             stats.open_rooms += 1
         else:
             closed_at = iso(ts_ms + duration_ms)
             if agent is not None and (r >> 4) & 15 < 11:  # about 70%
-                room["closer"] = "user"
-                room["closedBy"] = agent[2]
+                parts.append(f',"closer":"user","closedBy":{agent[2]}')
             else:
-                room["closer"] = "visitor"
-                room["closedBy"] = shared[3]
-            room["closedAt"] = closed_at
-            room["tags"] = list(_TAG_SETS[(r >> 8) % len(_TAG_SETS)])
+                parts.append(f',"closer":"visitor","closedBy":{v_closer}')
             first = _FIRST_RESPONSE[(r >> 16) & 1023]
-            room["metrics"] = {
-                "chatDuration": duration_ms / 1000,
-                "v": {"lq": lm},
-                "servedBy": {"lr": lm},
-                "response": {"avg": first, "fd": served, "ft": first, "total": msgs // 2, "tt": first * msgs},
-                "reaction": {"fd": served, "ft": first, "tt": first},
-            }
-            room["_updatedAt"] = closed_at
+            first_text = _FIRST_RESPONSE_TEXT[(r >> 16) & 1023]
+            parts.append(
+                f',"closedAt":"{closed_at}","tags":{_TAG_SETS_JSON[(r >> 8) % len(_TAG_SETS_JSON)]},'
+                f'"metrics":{{"chatDuration":{duration_ms / 1000!r},"v":{{"lq":"{lm}"}},'
+                f'"servedBy":{{"lr":"{lm}"}},'
+                f'"response":{{"avg":{first_text},"fd":"{served}","ft":{first_text},"total":{msgs // 2},'
+                f'"tt":{first * msgs!r}}},"reaction":{{"fd":"{served}","ft":{first_text},'
+                f'"tt":{first_text}}}}},'
+                f'"_updatedAt":"{closed_at}"}}'
+            )
             stats.closed_rooms += 1
+            key = (contact_id, source_type, source_alias)  # as livechat.store._count_key
+            self.counts[key] = self.counts.get(key, 0) + 1
         stats.rooms += 1
-        self._emit_room(room)
+        text = "".join(parts)
+        if not self.as_rows:
+            self.rooms.append(orjson.loads(text))
+            return rid, ts
+        # the columns livechat.store._room_columns extracts (the smoke test compares the rows)
+        v_id, v_token = visitor["_id"], visitor["token"]
+        row = (rid, "l", contact_id, v_id, v_token, is_open, ts, closed_at, source_type, source_alias, text)
+        self.room_rows.rows.append(copy_line(row) if self.copy_text else row)
         return rid, ts
 
-    def _shared(self, visitor: Document) -> tuple[Document, Document, Document, Document]:
-        """Per visitor: room `v` when closed / open, as message author, as closer."""
+    def _name_json(self, contact: Document) -> str:
+        if self._fname[0] != contact["_id"]:
+            self._fname = (contact["_id"], _json(contact["name"]))
+        return self._fname[1]
+
+    def _shared(self, visitor: Document) -> tuple[str, str, str, str]:
+        """Per visitor, as JSON: room `v` when closed / open, as message author, as closer."""
         found = self._visitor_parts.get(visitor["_id"])
         if found is None:
             v = {"_id": visitor["_id"], "username": visitor["username"], "token": visitor["token"]}
             found = (
-                {**v, "status": "offline"},
-                {**v, "status": "online"},
-                {"_id": v["_id"], "username": v["username"], "name": visitor["name"]},
-                {"_id": v["_id"], "username": v["username"]},
+                _json({**v, "status": "offline"}),
+                _json({**v, "status": "online"}),
+                _json({"_id": v["_id"], "username": v["username"], "name": visitor["name"]}),
+                _json({"_id": v["_id"], "username": v["username"]}),
             )
             self._visitor_parts[visitor["_id"]] = found
         return found
@@ -767,20 +785,21 @@ class _RowTable:
 
     def __init__(self, collection: Collection, copy_text: bool) -> None:
         self.collection = collection
+        self.extract = collection.extract
         self.copy_text = copy_text
         self.columns: tuple[str, ...] = ()
         self.rows: list[Any] = []
 
     def add(self, doc: Document) -> dict[str, Any]:
-        row = self.collection._row(doc)
+        """`Collection._row(doc)` (`{"id": _id, **extract(doc), "doc": doc}`) as a tuple in that
+        column order, without the intermediate dict; returns the extracted columns."""
+        columns = self.extract(doc)
         if not self.columns:
-            self.columns = tuple(row)
-            assert self.columns[-1] == "doc", self.columns
-        values = tuple(row.values())
-        assert len(values) == len(self.columns)
-        out = (*values[:-1], _json(values[-1]))
+            self.columns = ("id", *columns, "doc")
+            assert tuple(self.collection._row(doc)) == self.columns, self.columns
+        out = (doc["_id"], *columns.values(), _json(doc))
         self.rows.append(copy_line(out) if self.copy_text else out)
-        return row
+        return columns
 
     def data(self) -> list[Row] | str:
         return "".join(self.rows) if self.copy_text else self.rows
@@ -788,36 +807,79 @@ class _RowTable:
 
 # ---- producer processes -----------------------------------------------------------------------
 _CONTEXT: tuple[Staff, Heavy | None, GenerateConfig, str | None] | None = None
-_PG_CONNECTION: Any = None
+_CONNECTION: Any = None  # the producer's own connection to the target database
 
 
-def _init_producer(staff: Staff, heavy: Heavy | None, cfg: GenerateConfig, pg_url: str | None) -> None:
+def _init_producer(staff: Staff, heavy: Heavy | None, cfg: GenerateConfig, url: str | None) -> None:
     global _CONTEXT
-    _CONTEXT = (staff, heavy, cfg, pg_url)
+    _CONTEXT = (staff, heavy, cfg, url)
     gc.disable()  # documents hold no reference cycles; the collector only slows batch building
 
 
 def _produce(task: Task) -> Rows:
-    """Build one batch. On PostgreSQL the producer also writes it (COPY, its own connection and
-    transaction: the server parses the JSON of several batches at once) and hands back only the
-    counters, which the main process upserts."""
-    global _PG_CONNECTION
+    """Build one batch and write it with the producer's own connection, handing back only the
+    counters (which the main process sums and upserts once) and the statistics. PostgreSQL:
+    COPY, several producers at once (the server parses the JSON of several batches in parallel).
+    SQLite: the producers take turns on the single writer lock (BEGIN IMMEDIATE): the rows never
+    cross a process boundary, and while one producer writes, the other builds its next batch."""
+    global _CONNECTION
     assert _CONTEXT is not None
-    staff, heavy, cfg, pg_url = _CONTEXT
-    rows = build_rows(task, staff, heavy, cfg, copy_text=pg_url is not None)
-    if pg_url is None:
-        return rows
-    if _PG_CONNECTION is None:
+    staff, heavy, cfg, url = _CONTEXT
+    assert url is not None
+    pg = url.startswith("postgresql")
+    rows = build_rows(task, staff, heavy, cfg, copy_text=pg)
+    if _CONNECTION is None:
+        _CONNECTION = _connect(url)
+    started = time.perf_counter()
+    if pg:
+        for table, columns, data in rows.tables:
+            _copy(_CONNECTION, table, columns, data)
+        _CONNECTION.commit()
+    else:
+        _CONNECTION.execute("BEGIN IMMEDIATE")
+        for table, columns, data in rows.tables:
+            if data:
+                _CONNECTION.executemany(_insert_sql(table, columns), data)
+        _CONNECTION.execute("COMMIT")
+    return Rows(
+        tables=[], counters=rows.counters, stats=rows.stats, write_seconds=time.perf_counter() - started
+    )
+
+
+def _connect(url: str) -> Any:
+    if url.startswith("postgresql"):
         from sqlalchemy import create_engine
         from sqlalchemy.pool import NullPool
 
-        _PG_CONNECTION = create_engine(pg_url, poolclass=NullPool).raw_connection()
-        _PG_CONNECTION.cursor().execute("SET synchronous_commit = off")
-        _PG_CONNECTION.commit()
-    for table, columns, data in rows.tables:
-        _copy(_PG_CONNECTION, table, columns, data)
-    _PG_CONNECTION.commit()
-    return Rows(tables=[], counters=rows.counters, stats=rows.stats)
+        raw = create_engine(url, poolclass=NullPool).raw_connection()
+        raw.cursor().execute("SET synchronous_commit = off")
+        raw.commit()
+        return raw
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    raw = sqlite3.connect(str(make_url(url).database), isolation_level=None, timeout=3600)
+    for pragma in SQLITE_LOAD_PRAGMAS:
+        raw.execute(f"PRAGMA {pragma}")
+    return raw
+
+
+# The load connections of SQLite: the file is throwaway until the load has finished, so no
+# journal and no fsync; a large cache and mmap (the main process builds the indexes from them).
+SQLITE_LOAD_PRAGMAS = (
+    "journal_mode=OFF",
+    "synchronous=OFF",
+    "cache_size=-2000000",
+    "mmap_size=4294967296",
+    "temp_store=MEMORY",
+    "foreign_keys=OFF",  # consistent by construction (the smoke test runs foreign_key_check)
+)
+
+
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    names = ", ".join(f'"{c}"' for c in columns)
+    return f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" * len(columns))})'
 
 
 def _copy(raw: Any, table: str, columns: tuple[str, ...], data: list[Row] | str) -> None:
@@ -846,19 +908,35 @@ class _BulkWriter:
         self.commit_rooms = commit_rooms
         self._transaction: Any = None
         self._pending = 0
+        # closed-room counters summed over every batch and upserted once per key at the end:
+        # one statement per counter instead of one per counter and batch
+        self.counters: dict[tuple[str, str, str], int] = {}
 
     def write(self, rows: Rows) -> None:
-        conn = self.conn
-        if self._transaction is None:
-            self._transaction = conn.begin()
-        for table, columns, data in rows.tables:
+        for table, columns, data in rows.tables:  # none when the producer wrote them itself
             if data:
+                if self._transaction is None:
+                    self._transaction = self.conn.begin()
                 self._insert(table, columns, data)
-        if rows.counters:
-            conn.execute(livechat_store._BUMP, rows.counters)
+        counters = self.counters
+        for key, n in rows.counters:
+            counters[key] = counters.get(key, 0) + n
         self._pending += rows.stats.rooms
         if self._pending >= self.commit_rooms:
             self.commit()
+
+    def finish(self) -> None:
+        """Upsert the counters (in key order: local inserts) and commit."""
+        if self.counters:
+            if self._transaction is None:
+                self._transaction = self.conn.begin()
+            deltas = [
+                {"contact_id": k[0], "source_type": k[1], "source_alias": k[2], "delta": n}
+                for k, n in sorted(self.counters.items())
+            ]
+            self.conn.execute(livechat_store._BUMP, deltas)
+            self.counters = {}
+        self.commit()
 
     def commit(self) -> None:
         if self._transaction is not None:
@@ -871,9 +949,7 @@ class _BulkWriter:
             _copy(self.conn.connection.dbapi_connection, table, columns, data)
             return
         assert not isinstance(data, str)
-        names = ", ".join(self.quote(c) for c in columns)
-        marks = ", ".join("?" * len(columns))
-        self.conn.exec_driver_sql(f"INSERT INTO {self.quote(table)} ({names}) VALUES ({marks})", data)
+        self.conn.exec_driver_sql(_insert_sql(table, columns), data)
 
 
 BULK_TABLES = ("rooms", "visitors", "contacts", "contact_keys")
@@ -993,8 +1069,8 @@ class Generator:
                     yield self._timed(writer, build_rows(task, staff, heavy, self.cfg, writer.pg))
             else:
                 context = multiprocessing.get_context("fork")
-                pg_url = self.engine.url.render_as_string(hide_password=False) if writer.pg else None
-                with context.Pool(producers, _init_producer, (staff, heavy, self.cfg, pg_url)) as pool:
+                url = self.engine.url.render_as_string(hide_password=False)
+                with context.Pool(producers, _init_producer, (staff, heavy, self.cfg, url)) as pool:
                     pending: deque[Any] = deque()
                     queue = iter(tasks)
                     for task in queue:  # keep a bounded number of batches in flight, in order
@@ -1008,7 +1084,7 @@ class Generator:
                             pending.append(pool.apply_async(_produce, (following,)))
                         yield self._timed(writer, rows)
             started = time.perf_counter()
-            writer.commit()
+            writer.finish()
             self.write_seconds += time.perf_counter() - started
         finally:
             if collecting:
@@ -1018,10 +1094,11 @@ class Generator:
         self.index_seconds = time.perf_counter() - started
 
     def _timed(self, writer: _BulkWriter, rows: Rows) -> Stats:
-        """Write one batch, counting the time spent writing."""
+        """Write one batch (or only its counters, when its producer wrote it), counting the time
+        spent writing."""
         started = time.perf_counter()
         writer.write(rows)
-        self.write_seconds += time.perf_counter() - started
+        self.write_seconds += time.perf_counter() - started + rows.write_seconds
         return rows.stats
 
     @staticmethod
@@ -1080,14 +1157,14 @@ class Generator:
         batch builds from its own seed)."""
         heavy = [t for t in tasks if t.heavy_range is not None]
         ordinary = [t for t in tasks if t.heavy_range is None]
-        if not heavy or not ordinary:
-            return tasks
-        out: list[Task] = []
-        step = len(ordinary) / len(heavy)
-        for i, task in enumerate(heavy):
-            out += ordinary[round(i * step) : round((i + 1) * step)]
-            out.append(task)
-        return out
+        out: list[Task] = tasks
+        if heavy and ordinary:
+            out = []
+            step = len(ordinary) / len(heavy)
+            for i, task in enumerate(heavy):
+                out += ordinary[round(i * step) : round((i + 1) * step)]
+                out.append(task)
+        return [replace(task, position=n) for n, task in enumerate(out)]
 
     def _heavy_identity(self) -> Heavy:
         rng, ids = self.rng, self.ids
@@ -1108,22 +1185,14 @@ class Generator:
             conn.commit()
             return
         raw: Any = conn.connection.dbapi_connection  # autocommit mode (db.engine): outside any transaction
-        for pragma in (
-            "synchronous=OFF",
-            "cache_size=-4000000",  # 4 GB: the table stays cached for the index builds up to ~1.5M rooms
-            "mmap_size=2147418112",
-            "threads=4",  # helper threads for the sorter of CREATE INDEX
-            "temp_store=MEMORY",
-            "locking_mode=EXCLUSIVE",
-            "journal_mode=OFF",
-        ):
+        for pragma in (*SQLITE_LOAD_PRAGMAS, "threads=4"):  # threads: helpers for CREATE INDEX's sorter
             raw.execute(f"PRAGMA {pragma}")
 
     def _untune(self, conn: Connection) -> None:
         if is_postgres(conn):
             return
         raw: Any = conn.connection.dbapi_connection
-        raw.execute("PRAGMA locking_mode=NORMAL")
+        raw.execute("PRAGMA foreign_keys=ON")
         raw.execute("PRAGMA journal_mode=WAL")  # persistent in the file, as the server expects
 
     def _staff(self, conn: Connection) -> Staff:

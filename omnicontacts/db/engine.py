@@ -51,6 +51,9 @@ def make_engine(url: str, *, pool_size: int = 8) -> Engine:
     )
 
 
+PAGE_SIZE = 16384
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -58,6 +61,9 @@ def _configure_sqlite(engine: Engine) -> None:
         # handling cannot do BEGIN IMMEDIATE).
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
+        # A new file only (ignored once the database has content): room documents are about
+        # 1.5 KB, so 4 KB pages hold two and waste a quarter; 16 KB pages hold ten.
+        cur.execute(f"PRAGMA page_size={PAGE_SIZE}")
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
