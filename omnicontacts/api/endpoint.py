@@ -87,6 +87,9 @@ class Endpoint:
     summary: str = ""
     tag: str = "platform"
     writes: bool | None = None  # default: every method but GET writes
+    # The handler reads with ONE statement, atomic and consistent by itself: it needs no
+    # transaction of its own, and on PostgreSQL runs without one (no BEGIN / COMMIT round trips).
+    single_statement: bool = False
 
     @property
     def is_write(self) -> bool:

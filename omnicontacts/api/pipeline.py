@@ -84,6 +84,7 @@ class Pipeline:
     def __init__(self, engine: Engine, config: Config) -> None:
         self.engine = engine
         self.config = config
+        self.postgres = engine.dialect.name == "postgresql"
 
     async def __call__(self, request: Request, endpoint: Endpoint) -> Response:
         try:
@@ -109,6 +110,8 @@ class Pipeline:
                 params = self._validate(endpoint, incoming.input)
                 if endpoint.is_write:
                     conn.execution_options(**WRITE)
+                elif endpoint.single_statement:
+                    self._without_transaction(conn)
                 with conn.begin():
                     call = Call(
                         conn=conn,
@@ -145,6 +148,7 @@ class Pipeline:
             token = incoming.headers.get("x-auth-token")
             if not user_id or not token:
                 raise Unauthenticated()
+        self._without_transaction(conn)  # one statement (auth.store.preamble)
         with conn.begin():
             context = auth.request_context(
                 conn,
@@ -153,9 +157,21 @@ class Pipeline:
                 setting_ids=PREFETCHED_SETTINGS,
                 permission_ids=[*endpoint.permissions, BYPASS_RATE_LIMIT],
             )
+        self._with_transactions(conn)
         if endpoint.auth and context.user is None:
             raise Unauthenticated()
         return context
+
+    def _without_transaction(self, conn: Connection) -> None:
+        """For a single statement: on PostgreSQL, autocommit saves the BEGIN and COMMIT round
+        trips (the statement is atomic and sees one snapshot anyway). SQLite's transactions cost
+        no round trip; its connections keep their own BEGIN handling (db.engine)."""
+        if self.postgres:
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+
+    def _with_transactions(self, conn: Connection) -> None:
+        if self.postgres:
+            conn.execution_options(isolation_level=conn.default_isolation_level)
 
     def _rate_limit(
         self, conn: Connection, endpoint: Endpoint, incoming: Incoming, context: auth.RequestContext

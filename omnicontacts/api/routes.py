@@ -383,6 +383,7 @@ HISTORY: list[Endpoint] = [
         history.contacts_history,
         permissions=("view-livechat-contact-history",),
         schema=history.QUERY_SCHEMA,
+        single_statement=True,  # history.store.read_page
         summary="A contact's closed conversations, paged and sorted",
         tag="contacts",
     ),

@@ -3,7 +3,6 @@ removed everywhere it appears, and the computed `department`."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 Document = dict[str, Any]
@@ -33,18 +32,18 @@ FIELDS = (
 )
 
 _WITHOUT_TOKEN = ("v", "lastMessage", "closingMessage")
+_KEPT = frozenset(FIELDS)
 
 
-def history_row(room: Mapping[str, Any], department: Document | None) -> Document:
-    """`department`: `{_id, name}` of the room's department, None when it has none (or it is gone)."""
-    row: Document = {}
-    for key in FIELDS:
-        value = room.get(key)
-        if value is None:
-            continue
-        if key in _WITHOUT_TOKEN and isinstance(value, dict):
-            value = {k: v for k, v in value.items() if k != "token"}
-        row[key] = value
+def history_row(room: Document, department: Document | None) -> Document:
+    """`room` is this request's own copy, freshly read (it is not kept anywhere else). Fields come
+    in the document's order, as a MongoDB projection returns them. `department`: `{_id, name}` of
+    the room's department, None when it has none (or it is gone)."""
+    row = {key: value for key, value in room.items() if key in _KEPT and value is not None}
+    for key in _WITHOUT_TOKEN:
+        value = row.get(key)
+        if isinstance(value, dict) and "token" in value:
+            row[key] = {k: v for k, v in value.items() if k != "token"}
     if department is not None and room.get("departmentId"):
         row["department"] = department
     return row

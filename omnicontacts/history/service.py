@@ -15,9 +15,8 @@ DEFAULT_SORT: SortKeys = [("closedAt", -1)]
 
 
 def contact_history(conn: Connection, query: HistoryQuery, page: Page, sort_keys: SortKeys) -> dict[str, Any]:
-    counters = store.closed_counters(conn, query.contact_id)
-    if counters is None:
+    found = store.read_page(conn, query, sort_keys, page.offset, page.limit)
+    if found is None:
         raise Plain("error-contact-not-found")
-    rows = store.page(conn, query, sort_keys, page.offset, page.limit)
-    history = [domain.history_row(room, department) for room, department in rows]
-    return {"history": history, "count": len(history), "offset": page.offset, "total": query.total(counters)}
+    history = [domain.history_row(room, department) for room, department in found.rooms]
+    return {"history": history, "count": len(history), "offset": page.offset, "total": found.total}

@@ -1,15 +1,20 @@
 """The only place that talks SQL for contact history.
 
-A page is read in two steps: first the room ids of the page, straight from the index
-`ix_rooms_history (contact_id, closed_at DESC, id)` (or `ix_rooms_contact_ts` when sorting by
-`ts`) - skipping `offset` entries there costs index entries, not documents - then the documents of
-those ids only.
+A request is ONE statement (`read_page`): the contact (enabled, or no row at all), the page, and
+the total.
 
-`total` comes from `contact_room_counts`, closed rooms per (contact, source type, source alias),
-kept exact by `livechat.store` in the same transaction as every room write. A contact with 100,000
-conversations therefore costs a handful of counter rows, not 100,000 index entries, and the
-`source` filter (a substring of type or alias) is applied to those few rows. Filters the counters
-cannot answer fall back to COUNT over the same index.
+- The page is read in two steps inside it: first the room ids of the page, straight from the
+  index `ix_rooms_history (contact_id, closed_at DESC, id)` (or `ix_rooms_contact_ts` when sorting
+  by `ts`) - skipping `offset` entries there costs index entries, not documents - then the
+  documents of those ids only, each with its department's name.
+- `total` comes from `contact_room_counts`, closed rooms per (contact, source type, source
+  alias), kept exact by `livechat.store` in the same transaction as every room write. A contact
+  with 100,000 conversations therefore costs a handful of counter rows, not 100,000 index entries,
+  and the `source` filter (a substring of type or alias) applies to those few rows with the very
+  clause it applies to rooms. Filters the counters cannot answer would count over the index.
+
+Statements are built once per shape (sort keys, which filters are present) and cached: values are
+bound by name, never part of the SQL text.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Select, String, bindparam, func, or_, select, true
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import BindParameter
 
@@ -38,8 +43,8 @@ SORT_COLUMNS = {"_id": R.id, "closedAt": R.closed_at, "ts": R.ts}
 @dataclass(frozen=True)
 class HistoryQuery:
     """Which rooms a history request covers: one contact's closed rooms, optionally narrowed to
-    a source. New filters (dates, agents, tags) add clauses in `where` (values bound by name, see
-    `params`) and opt out of counters."""
+    a source. New filters (dates, agents, tags) add clauses in `_where` (values bound by name, see
+    `params`) and, when the counters cannot answer them, count over the index instead."""
 
     contact_id: str
     source: str = ""  # case-insensitive literal substring of source.type or source.alias
@@ -49,7 +54,7 @@ class HistoryQuery:
         return (bool(self.source),)
 
     def where(self) -> list[ColumnElement[bool]]:
-        return _where(self.shape())
+        return _rooms_where(self.shape())
 
     def params(self) -> dict[str, Any]:
         out: dict[str, Any] = {"contact_id": self.contact_id}
@@ -57,43 +62,70 @@ class HistoryQuery:
             out["source"] = like_pattern(self.source.lower())
         return out
 
-    def matches_counter(self, source_type: str, source_alias: str) -> bool:
-        term = self.source.lower()
-        return not term or term in source_type or term in source_alias
 
-    def total(self, counters: list[tuple[str, str, int]]) -> int:
-        return sum(n for source_type, alias, n in counters if self.matches_counter(source_type, alias))
-
-
-def _where(shape: tuple[bool, ...]) -> list[ColumnElement[bool]]:
+def _where(
+    shape: tuple[bool, ...], source_type: ColumnElement[str], source_alias: ColumnElement[str]
+) -> list[ColumnElement[bool]]:
+    """The rooms' filter, minus the contact; also applied to the counters, whose (type, alias)
+    are the same lower-cased copies."""
     (has_source,) = shape
-    clauses: list[ColumnElement[bool]] = [R.contact_id == bindparam("contact_id"), R.closed_at.is_not(None)]
+    clauses: list[ColumnElement[bool]] = []
     if has_source:
         pattern: BindParameter[str] = bindparam("source", type_=String())
-        clauses.append(
-            or_(R.source_type.like(pattern, escape="\\"), R.source_alias.like(pattern, escape="\\"))
-        )
+        clauses.append(or_(source_type.like(pattern, escape="\\"), source_alias.like(pattern, escape="\\")))
     return clauses
 
 
-# An enabled contact and its closed-room counters, in one statement (no counter row: no rooms).
-_COUNTERS = (
-    select(C.id, CRC.source_type, CRC.source_alias, CRC.closed)
-    .select_from(tables.contacts.outerjoin(tables.contact_room_counts, CRC.contact_id == C.id))
-    .where(C.id == bindparam("contact_id"), C.enabled.is_(True))
-)
+def _rooms_where(shape: tuple[bool, ...]) -> list[ColumnElement[bool]]:
+    return [
+        R.contact_id == bindparam("contact_id"),
+        R.closed_at.is_not(None),
+        *_where(shape, R.source_type, R.source_alias),
+    ]
 
 
-def closed_counters(conn: Connection, contact_id: str) -> list[tuple[str, str, int]] | None:
-    """(source type, source alias, closed rooms) of an enabled contact; None when there is none."""
-    rows = conn.execute(_COUNTERS, {"contact_id": contact_id}).all()
+def _total(shape: tuple[bool, ...]) -> Select[Any]:
+    return select(func.coalesce(func.sum(CRC.closed), 0)).where(
+        CRC.contact_id == bindparam("contact_id"), *_where(shape, CRC.source_type, CRC.source_alias)
+    )
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    total: int
+    rooms: list[tuple[Document, Document | None]]  # (room, its department `{_id, name}` or None)
+
+
+def read_page(
+    conn: Connection, query: HistoryQuery, sort_keys: sorting.SortKeys, offset: int, limit: int | None
+) -> HistoryPage | None:
+    """One page and the total, in ONE statement; None when no enabled contact has this id.
+
+    The statement starts from the contact (one row, or none), left-joins the page (so an empty
+    page still answers with the contact's row) and carries the total, summed from the counters, as
+    an uncorrelated scalar subquery (evaluated once). The page's room ids come from the index
+    (skipping `offset` entries costs index entries, not documents); then only those rows are read,
+    each with its department."""
+    stmt = _statement(conn.dialect.name, tuple(sort_keys), query.shape(), limit is not None)
+    params = {**query.params(), "offset": offset}
+    if limit is not None:
+        params["limit"] = limit
+    rows = conn.execute(stmt, params).all()
     if not rows:
         return None
-    return [(row.source_type, row.source_alias, int(row.closed)) for row in rows if row.closed is not None]
+    return HistoryPage(
+        total=int(rows[0].total),
+        rooms=[
+            (row.doc, {"_id": row.department_id, "name": row.department_name} if row.department_id else None)
+            for row in rows
+            if row.doc is not None
+        ],
+    )
 
 
 def total(conn: Connection, query: HistoryQuery) -> int:
-    return query.total(closed_counters(conn, query.contact_id) or [])
+    """The counters' answer alone (tests compare it with `count_by_scan`)."""
+    return int(conn.execute(_total(query.shape()), query.params()).scalar() or 0)
 
 
 def count_by_scan(conn: Connection, query: HistoryQuery) -> int:
@@ -102,33 +134,39 @@ def count_by_scan(conn: Connection, query: HistoryQuery) -> int:
     return int(conn.execute(stmt, query.params()).scalar() or 0)
 
 
-def page(
-    conn: Connection, query: HistoryQuery, sort_keys: sorting.SortKeys, offset: int, limit: int | None
-) -> list[tuple[Document, Document | None]]:
-    """One page of rooms, each with its department (`{_id, name}`, None without one), in one
-    statement: the ids of the page come from the index, then only those rows are read."""
-    stmt = _page_statement(conn.dialect.name, tuple(sort_keys), query.shape(), limit is not None)
-    params = {**query.params(), "offset": offset}
-    if limit is not None:
-        params["limit"] = limit
-    return [
-        (doc, {"_id": department_id, "name": name} if department_id is not None else None)
-        for doc, department_id, name in conn.execute(stmt, params)
-    ]
-
-
 @lru_cache(maxsize=256)
-def _page_statement(
+def _statement(
     dialect: str, sort_keys: tuple[tuple[str, int], ...], shape: tuple[bool, ...], limited: bool
 ) -> Select[Any]:
-    order = sorting.order_by(R.doc, sort_keys, dialect=dialect, columns=SORT_COLUMNS, id_column=R.id)
-    ids = select(R.id).where(*_where(shape)).order_by(*order)
+    def order(doc: Any, columns: dict[str, Any]) -> list[Any]:
+        return sorting.order_by(doc, sort_keys, dialect=dialect, columns=columns, id_column=columns["_id"])
+
+    ids = select(R.id).where(*_rooms_where(shape)).order_by(*order(R.doc, SORT_COLUMNS))
     if limited:
         ids = ids.limit(bindparam("limit"))
     ids = ids.offset(bindparam("offset")).correlate(None)
-    return (
-        select(R.doc, D.id, D.name)
+    page = (
+        select(
+            R.id,
+            R.ts,
+            R.closed_at,
+            R.doc,
+            D.id.label("department_id"),
+            D.name.label("department_name"),
+        )
         .select_from(tables.rooms.outerjoin(tables.departments, D.id == R.doc["departmentId"].as_string()))
         .where(R.id.in_(ids))
-        .order_by(*order)
+        .subquery("page")
+    )
+    p = page.c
+    return (
+        select(
+            _total(shape).scalar_subquery().label("total"),
+            p.doc,
+            p.department_id,
+            p.department_name,
+        )
+        .select_from(tables.contacts.outerjoin(page, true()))
+        .where(C.id == bindparam("contact_id"), C.enabled.is_(True))
+        .order_by(*order(p.doc, {"_id": p.id, "closedAt": p.closed_at, "ts": p.ts}))
     )

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, text
 
 from bench import run as bench_run
 from bench.generate import GenerateConfig, GenerateResult, generate, prepare_database
-from omnicontacts.history.store import HistoryQuery, count_by_scan, page, total
+from omnicontacts.history.store import HistoryQuery, count_by_scan, read_page, total
 
 TABLES = {
     "departments": "id",
@@ -86,7 +86,9 @@ def test_generator_loads_exact_data_through_the_stores(tmp_path: Path) -> None:
                 == count_by_scan(conn, whatsapp)
                 == result.heavy_source_totals["whatsapp"]
             )
-            rooms = [room for room, _ in page(conn, heavy, [("closedAt", -1)], 0, 25)]
+            found = read_page(conn, heavy, [("closedAt", -1)], 0, 25)
+            assert found is not None and found.total == 120
+            rooms = [room for room, _ in found.rooms]
             assert len(rooms) == 25
             assert [r["closedAt"] for r in rooms] == sorted((r["closedAt"] for r in rooms), reverse=True)
             room = rooms[0]
