@@ -127,11 +127,19 @@ def test_generator_loads_exact_data_through_the_stores(tmp_path: Path) -> None:
             "rss_hwm_mib_max": 80.0,
             "load": {"rooms_per_s": 60_000},
             "cases": {
-                key: {"latency_ms": {"p50": p50}, "requests_per_s": rps}
+                key: {"latency_ms": {"p50": p50 * slower}, "requests_per_s": rps, "requests": int(rps * 8)}
                 for key, (p50, rps) in figures.items()
             },
         }
-        for size in (10_000, 100_000)
+        for size, slower in ((10_000, 1.0), (1_000_000, 1.2), (10_000_000, 3.0))
     ]
-    verdicts = {t["target"]: t["pass"] for t in bench_run.compute_targets(runs, "quick")}
-    assert all(verdicts.values()), verdicts
+    targets = bench_run.compute_targets(runs, "full")
+    judged = {t["target"]: t["pass"] for t in targets if t["pass"] is not None}
+    assert all(judged.values()) and len(judged) == 6, judged
+    scale = next(t for t in targets if t["target"].startswith("history p50 at 1M"))
+    assert scale["value"] == 1.2 and scale["detail"] == "1M vs 10k"  # the sizes, not the largest
+    reported = [t for t in targets if t["pass"] is None]  # 10M: shown beside the targets, not judged
+    assert [t["value"] for t in reported if t["target"].startswith("history p50 at 10M")] == [3.0]
+    runs[0]["cases"]["history"]["requests"] = 0  # a case that got no answer has no latency to compare
+    again = {t["target"]: t["value"] for t in bench_run.compute_targets(runs, "full")}
+    assert again["history p50 at 1M <= 1.3x p50 at 10k"] is None  # not judged on wrk's zeros
