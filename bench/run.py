@@ -174,15 +174,6 @@ CASES: tuple[Case, ...] = (
         lambda d: [f"{SEARCH}?searchText={_q(t)}&count={PAGE}" for t in d.search_terms],
     ),
 )
-HISTORY_CASES = (
-    "history",
-    "heavy_first",
-    "heavy_offset",
-    "history_source",
-    "history_sort",
-    "heavy_source",
-    "heavy_sort",
-)
 
 
 # ---- settings ---------------------------------------------------------------------------------------

@@ -43,8 +43,8 @@ SORT_COLUMNS = {"_id": R.id, "closedAt": R.closed_at, "ts": R.ts}
 @dataclass(frozen=True)
 class HistoryQuery:
     """Which rooms a history request covers: one contact's closed rooms, optionally narrowed to
-    a source. New filters (dates, agents, tags) add clauses in `_where` (values bound by name, see
-    `params`) and, when the counters cannot answer them, count over the index instead."""
+    a source. New filters (dates, agents, tags) add clauses in `_rooms_where` (values bound by
+    name, see `params`) and, when the counters cannot answer them, count over the index instead."""
 
     contact_id: str
     source: str = ""  # case-insensitive literal substring of source.type or source.alias
@@ -63,11 +63,11 @@ class HistoryQuery:
         return out
 
 
-def _where(
+def _source_filter(
     shape: tuple[bool, ...], source_type: ColumnElement[str], source_alias: ColumnElement[str]
 ) -> list[ColumnElement[bool]]:
-    """The rooms' filter, minus the contact; also applied to the counters, whose (type, alias)
-    are the same lower-cased copies."""
+    """The `source` filter, applied alike to the rooms and to the counters (both hold the same
+    lower-cased copies of source type and alias)."""
     (has_source,) = shape
     clauses: list[ColumnElement[bool]] = []
     if has_source:
@@ -80,13 +80,13 @@ def _rooms_where(shape: tuple[bool, ...]) -> list[ColumnElement[bool]]:
     return [
         R.contact_id == bindparam("contact_id"),
         R.closed_at.is_not(None),
-        *_where(shape, R.source_type, R.source_alias),
+        *_source_filter(shape, R.source_type, R.source_alias),
     ]
 
 
 def _total(shape: tuple[bool, ...]) -> Select[Any]:
     return select(func.coalesce(func.sum(CRC.closed), 0)).where(
-        CRC.contact_id == bindparam("contact_id"), *_where(shape, CRC.source_type, CRC.source_alias)
+        CRC.contact_id == bindparam("contact_id"), *_source_filter(shape, CRC.source_type, CRC.source_alias)
     )
 
 
