@@ -326,6 +326,8 @@ def packages(pg_version: str | None) -> dict[str, str]:
         "orjson",
         "tqdm",
         "matplotlib",
+        "numpy",
+        "apsw",
     ):
         try:
             out[name] = metadata.version(name)
