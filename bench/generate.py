@@ -18,23 +18,29 @@ One run writes, deterministically for a given `--seed`:
 
 Two write paths, with identical rows (tests/bench checks it table by table):
 
-- `bulk` (default): producer processes build each batch from its own seed, and turn every
-  document into its table row while it is fresh, with the stores' own column extraction
-  (`Collection._row`, i.e. each store's `extract`) and the engine's JSON serialisation. The
-  closed-room counters are counted with `livechat.store._count_key` and upserted with the store's
-  own statement (`livechat.store._BUMP`), once per key and batch instead of once per key and call.
-  SQLite: the main process writes the batches with executemany, in transactions of about 200,000
-  rooms (batches in room-id order, so the primary-key inserts stay local). PostgreSQL: each
-  producer COPYs its batches itself. The plain secondary indexes of the four bulk tables are
-  dropped for the load and re-created afterwards from the very DDL the migrations made (a sorted
-  build instead of a random insert per row and index); primary keys and unique constraints stay.
-- `stores`: the stores' bulk functions themselves (`visitors.insert_many`,
-  `contacts.store.insert_contacts`, `livechat.store.insert_rooms`), one process, indexes in place.
+- `bulk` (default): producer processes build each batch from its own seed straight into table rows.
+  A batch's contacts are drawn one by one; their rooms' times, channels and every per-room choice
+  are drawn at once as numpy arrays, timestamps formatted as arrays of characters, and each room,
+  contact and visitor document is one f-string over JSON fragments serialised once (agents,
+  sources, visitors, tag sets): byte for byte what orjson writes for the document, with the columns
+  the stores extract from it. Rooms are written in a random order under increasing ids, so the
+  primary-key inserts are appends while a contact's rooms stay scattered over the table. The
+  closed-room counters are summed over the whole load and upserted once per key with the store's
+  own statement (`livechat.store._BUMP`). SQLite: the producers write their batches themselves
+  through APSW (whose bundled, recent SQLite takes about a third less CPU for these inserts and
+  index builds than the system library; same file format), taking turns under a lock of their own.
+  PostgreSQL: each producer COPYs its batches itself. The plain secondary indexes of the four bulk
+  tables are dropped for the load and re-created afterwards from the very DDL the migrations made
+  (a sorted build instead of a random insert per row and index); primary keys and unique
+  constraints stay.
+- `stores`: the same documents (parsed back from that text) written through the stores' bulk
+  functions themselves (`visitors.insert_many`, `contacts.store.insert_contacts`,
+  `livechat.store.insert_rooms`), one process, indexes in place.
 
-On SQLite the load connection runs with `synchronous=OFF`, no rollback journal and an exclusive
-lock (the file is throwaway until the load has finished), then puts the file back in WAL mode; the
-server opens it later with its own production settings. The load rate counts every room written,
-from the first batch to the last index built.
+On SQLite the load connections run with `synchronous=OFF` and no rollback journal (the file is
+throwaway until the load has finished), then the file is put back in WAL mode; the server opens it
+later with its own production settings. The load rate counts every room written, from the first
+batch to the last index built.
 """
 
 from __future__ import annotations
