@@ -51,6 +51,7 @@ import math
 import multiprocessing
 import os
 import random
+import re
 import sys
 import time
 from collections import deque
@@ -1027,15 +1028,17 @@ class _RowTable:
 
 
 # ---- producer processes -----------------------------------------------------------------------
-_CONTEXT: tuple[Staff, Heavy | None, GenerateConfig, str | None, Any] | None = None
+_CONTEXT: tuple[Staff, Heavy | None, GenerateConfig, str | None, Any, Any] | None = None
 _CONNECTION: Any = None  # the producer's own connection to the target database
+_SIDE: Any = None  # SQLite: its connection to the side file (visitors, contacts, contact keys)
+SIDE_TABLES = ("visitors", "contacts", "contact_keys")
 
 
 def _init_producer(
-    staff: Staff, heavy: Heavy | None, cfg: GenerateConfig, url: str | None, write_lock: Any
+    staff: Staff, heavy: Heavy | None, cfg: GenerateConfig, url: str | None, write_lock: Any, side_lock: Any
 ) -> None:
     global _CONTEXT
-    _CONTEXT = (staff, heavy, cfg, url, write_lock)
+    _CONTEXT = (staff, heavy, cfg, url, write_lock, side_lock)
     gc.disable()  # documents hold no reference cycles; the collector only slows batch building
 
 
@@ -1047,7 +1050,8 @@ def _produce(task: Task) -> Rows:
     cross a process boundary, and while one producer writes, the other builds its next batch."""
     global _CONNECTION
     assert _CONTEXT is not None
-    staff, heavy, cfg, url, write_lock = _CONTEXT
+    global _SIDE
+    staff, heavy, cfg, url, write_lock, side_lock = _CONTEXT
     assert url is not None
     pg = url.startswith("postgresql")
     cpu = time.process_time()
@@ -1063,13 +1067,19 @@ def _produce(task: Task) -> Rows:
     else:
         # The producers' own lock, not only SQLite's: a producer waiting for SQLite's lock sleeps
         # in steps of up to 100 ms, and one waiting here wakes as soon as the other commits.
-        with write_lock:
-            started, cpu = time.perf_counter(), time.process_time()
-            _CONNECTION.execute("BEGIN IMMEDIATE")
-            for table, columns, data in rows.tables:
-                if data:
-                    _CONNECTION.executemany(_insert_sql(table, columns), data)
-            _CONNECTION.execute("COMMIT")
+        if _SIDE is None:
+            _SIDE = _sqlite_load_connection(_side_url(url))
+        started, cpu = time.perf_counter(), time.process_time()
+        for lock, connection, tables in (
+            (side_lock, _SIDE, [t for t in rows.tables if t[0] in SIDE_TABLES]),
+            (write_lock, _CONNECTION, [t for t in rows.tables if t[0] not in SIDE_TABLES]),
+        ):
+            with lock:
+                connection.execute("BEGIN IMMEDIATE")
+                for table, columns, data in tables:
+                    if data:
+                        connection.executemany(_insert_sql(table, columns), data)
+                connection.execute("COMMIT")
     return Rows(
         tables=[],
         counters=rows.counters,
@@ -1078,6 +1088,88 @@ def _produce(task: Task) -> Rows:
         build_cpu=build_cpu,
         write_cpu=time.process_time() - cpu,
     )
+
+
+def _side_url(url: str) -> str:
+    return url + "-side"
+
+
+def _make_side_file(conn: Connection, url: str) -> None:
+    """A fresh SQLite file with the tables of SIDE_TABLES exactly as the target has them (the
+    secondary indexes are dropped by then): the producers write visitors, contacts and their keys
+    there, under a lock of their own, while the other producer writes rooms into the target."""
+    from sqlalchemy.engine import make_url
+
+    path = str(make_url(_side_url(url)).database)
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        if os.path.exists(path + suffix):
+            os.remove(path + suffix)
+    names = ", ".join(f"'{t}'" for t in (*SIDE_TABLES, "contact_room_counts"))
+    ddl = [
+        str(row[0])
+        for row in conn.exec_driver_sql(
+            f"SELECT sql FROM sqlite_master WHERE tbl_name IN ({names}) AND sql IS NOT NULL "
+            "ORDER BY type DESC"  # tables first
+        )
+    ]
+    conn.commit()
+    side = _sqlite_load_connection(_side_url(url))
+    try:
+        side.execute("PRAGMA page_size=16384")
+        for statement in ddl:
+            side.execute(statement)
+    finally:
+        side.close()
+
+
+def _index_table(ddl: str) -> str:
+    found = re.search(r'\bON\s+"?(\w+)"?', ddl)
+    assert found is not None, ddl
+    return found.group(1)
+
+
+def _finish_side_file(
+    url: str, indexes: list[tuple[str, str]], counters: list[tuple[tuple[str, str, str], int]]
+) -> None:
+    """The closed-room counters (summed over the whole load, in key order) and the indexes of
+    the side file's tables."""
+    raw = _sqlite_load_connection(_side_url(url), *SQLITE_INDEX_PRAGMAS)
+    try:
+        raw.execute("BEGIN IMMEDIATE")
+        raw.executemany(
+            "INSERT INTO contact_room_counts (contact_id, source_type, source_alias, closed) "
+            "VALUES (?, ?, ?, ?)",
+            [(*key, n) for key, n in counters],
+        )
+        for _, ddl in indexes:
+            raw.execute(ddl)
+        raw.execute("COMMIT")
+    finally:
+        raw.close()
+
+
+def _merge_side_file(url: str, indexes: list[tuple[str, str]]) -> None:
+    """Copy the side file's tables, with their indexes, into the target's (empty) ones: after
+    creating the same indexes on the empty tables, `INSERT INTO t SELECT * FROM side.t` between
+    identical tables is SQLite's transfer optimisation, a page-order copy of the records and of
+    every index without decoding or sorting anything. Then remove the side file."""
+    from sqlalchemy.engine import make_url
+
+    raw = _sqlite_load_connection(url)
+    path = str(make_url(_side_url(url)).database)
+    try:
+        raw.execute(f"ATTACH DATABASE '{path}' AS side")
+        raw.execute("BEGIN IMMEDIATE")
+        for _, ddl in indexes:
+            raw.execute(ddl)
+        for table in SIDE_TABLES:
+            raw.execute(f'INSERT INTO main."{table}" SELECT * FROM side."{table}"')
+        raw.execute(_MERGE_COUNTERS)
+        raw.execute("COMMIT")
+        raw.execute("DETACH DATABASE side")
+    finally:
+        raw.close()
+    os.remove(path)
 
 
 def _connect(url: str) -> Any:
@@ -1199,6 +1291,12 @@ class _BulkWriter:
 
 
 BULK_TABLES = ("rooms", "visitors", "contacts", "contact_keys")
+# the counters go from the side file into the target as livechat.store._BUMP adds them up
+_MERGE_COUNTERS = (
+    "INSERT INTO main.contact_room_counts SELECT * FROM side.contact_room_counts WHERE true "
+    "ON CONFLICT (contact_id, source_type, source_alias) "
+    "DO UPDATE SET closed = contact_room_counts.closed + excluded.closed"
+)
 
 
 def _secondary_indexes(conn: Connection) -> list[tuple[str, str]]:
@@ -1330,10 +1428,10 @@ class Generator:
             else:
                 context = multiprocessing.get_context("fork")
                 url = self.engine.url.render_as_string(hide_password=False)
-                write_lock = context.Lock()
-                with context.Pool(
-                    producers, _init_producer, (staff, heavy, self.cfg, url, write_lock)
-                ) as pool:
+                locks = (context.Lock(), context.Lock())
+                if not writer.pg:
+                    _make_side_file(conn, url)
+                with context.Pool(producers, _init_producer, (staff, heavy, self.cfg, url, *locks)) as pool:
                     pending: deque[Any] = deque()
                     queue = iter(tasks)
                     for task in queue:  # keep a bounded number of batches in flight, in order
@@ -1346,6 +1444,10 @@ class Generator:
                         if following is not None:
                             pending.append(pool.apply_async(_produce, (following,)))
                         yield self._timed(writer, rows)
+            side_file = producers > 0 and not writer.pg
+            counters = sorted(writer.counters.items()) if side_file else []
+            if side_file:
+                writer.counters = {}  # written into the side file, see below
             started = time.perf_counter()
             writer.finish()
             self.write_seconds += time.perf_counter() - started
@@ -1353,7 +1455,22 @@ class Generator:
             if collecting:
                 gc.enable()
         started = time.perf_counter()
-        _create_indexes(conn, indexes)
+        if side_file:
+            # the counters and the side file's indexes on another process, while this one builds
+            # the rooms' indexes in the target
+            url = self.engine.url.render_as_string(hide_password=False)
+            side = [(name, ddl) for name, ddl in indexes if _index_table(ddl) in SIDE_TABLES]
+            builder = multiprocessing.get_context("fork").Process(
+                target=_finish_side_file, args=(url, side, counters)
+            )
+            builder.start()
+            _create_indexes(conn, [index for index in indexes if index not in side])
+            builder.join()
+            if builder.exitcode != 0:
+                raise RuntimeError(f"building the side file's indexes failed ({builder.exitcode})")
+            _merge_side_file(url, side)
+        else:
+            _create_indexes(conn, indexes)
         self.index_seconds = time.perf_counter() - started
 
     def _timed(self, writer: _BulkWriter, rows: Rows) -> Stats:
