@@ -28,11 +28,15 @@ Two write paths, with identical rows (tests/bench checks it table by table):
   closed-room counters are summed over the whole load and upserted once per key with the store's
   own statement (`livechat.store._BUMP`). SQLite: the producers write their batches themselves
   through APSW (whose bundled, recent SQLite takes about a third less CPU for these inserts and
-  index builds than the system library; same file format), taking turns under a lock of their own.
-  PostgreSQL: each producer COPYs its batches itself. The plain secondary indexes of the four bulk
-  tables are dropped for the load and re-created afterwards from the very DDL the migrations made
-  (a sorted build instead of a random insert per row and index); primary keys and unique
-  constraints stay.
+  index builds than the system library; same file format). Rooms go into the target file;
+  visitors, contacts and contact keys into a side file with the same tables. Each file has its own
+  writer lock, so one producer writes rooms while the other writes its contacts. At the end the
+  counters and the side file's indexes are written there by another process while this one builds
+  the rooms' indexes; then SQLite's transfer optimisation copies the side tables, indexes included,
+  into the target's empty ones without decoding or sorting them again. PostgreSQL: each producer
+  COPYs its batches itself. The plain secondary indexes of the four bulk tables are dropped for the
+  load and re-created afterwards from the very DDL the migrations made (a sorted build instead of a
+  random insert per row and index); primary keys and unique constraints stay.
 - `stores`: the same documents (parsed back from that text) written through the stores' bulk
   functions themselves (`visitors.insert_many`, `contacts.store.insert_contacts`,
   `livechat.store.insert_rooms`), one process, indexes in place.
