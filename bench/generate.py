@@ -1036,6 +1036,10 @@ _CONTEXT: tuple[Staff, Heavy | None, GenerateConfig, str | None, Any, Any] | Non
 _CONNECTION: Any = None  # the producer's own connection to the target database
 _SIDE: Any = None  # SQLite: its connection to the side file (visitors, contacts, contact keys)
 SIDE_TABLES = ("visitors", "contacts", "contact_keys")
+# The keys arrive in random order of their primary key: the producers append them to a plain
+# table, and the end sorts them into `contact_keys` at once (random inserts into a primary key that
+# outgrows the caches cost several times more, and they would hold the side file's lock).
+SIDE_LOAD = {"contact_keys": "contact_keys_load"}
 
 
 def _init_producer(
@@ -1082,7 +1086,7 @@ def _produce(task: Task) -> Rows:
                 connection.execute("BEGIN IMMEDIATE")
                 for table, columns, data in tables:
                     if data:
-                        connection.executemany(_insert_sql(table, columns), data)
+                        connection.executemany(_insert_sql(SIDE_LOAD.get(table, table), columns), data)
                 connection.execute("COMMIT")
     return Rows(
         tables=[],
@@ -1122,6 +1126,7 @@ def _make_side_file(conn: Connection, url: str) -> None:
         side.execute("PRAGMA page_size=16384")
         for statement in ddl:
             side.execute(statement)
+        side.execute("CREATE TABLE contact_keys_load (kind, value, contact_id)")
     finally:
         side.close()
 
@@ -1135,8 +1140,8 @@ def _index_table(ddl: str) -> str:
 def _finish_side_file(
     url: str, indexes: list[tuple[str, str]], counters: list[tuple[tuple[str, str, str], int]]
 ) -> None:
-    """The closed-room counters (summed over the whole load, in key order) and the indexes of
-    the side file's tables."""
+    """The closed-room counters (summed over the whole load, in key order), the contact keys in
+    primary-key order, and the indexes of the side file's tables."""
     raw = _sqlite_load_connection(_side_url(url), *SQLITE_INDEX_PRAGMAS)
     try:
         raw.execute("BEGIN IMMEDIATE")
@@ -1145,6 +1150,11 @@ def _finish_side_file(
             "VALUES (?, ?, ?, ?)",
             [(*key, n) for key, n in counters],
         )
+        raw.execute(
+            "INSERT INTO contact_keys (kind, value, contact_id) SELECT kind, value, contact_id "
+            "FROM contact_keys_load ORDER BY kind, value, contact_id"
+        )
+        raw.execute("DROP TABLE contact_keys_load")
         for _, ddl in indexes:
             raw.execute(ddl)
         raw.execute("COMMIT")
