@@ -31,8 +31,9 @@ Two write paths, with identical rows (tests/bench checks it table by table):
   index builds than the system library; same file format). Rooms go into the target file;
   visitors, contacts and contact keys into a side file with the same tables. Each file has its own
   writer lock, so one producer writes rooms while the other writes its contacts. At the end the
-  counters and the side file's indexes are written there by another process while this one builds
-  the rooms' indexes; then SQLite's transfer optimisation copies the side tables, indexes included,
+  counters, the contact keys (appended to a plain table during the load, sorted into
+  `contact_keys` now) and the side file's indexes are written there by another process while this
+  one builds the rooms' indexes; then SQLite's transfer optimisation copies the side tables, indexes included,
   into the target's empty ones without decoding or sorting them again. PostgreSQL: each producer
   COPYs its batches itself. The plain secondary indexes of the four bulk tables are dropped for the
   load and re-created afterwards from the very DDL the migrations made (a sorted build instead of a
@@ -70,7 +71,6 @@ from sqlalchemy.engine import Connection
 from tqdm import tqdm
 
 from omnicontacts.contacts import store as contacts_store
-from omnicontacts.db.documents import Collection
 from omnicontacts.db.engine import WRITE, is_postgres
 from omnicontacts.livechat import store as livechat_store
 
@@ -653,14 +653,11 @@ class _Builder:
         # in the CPU cache (serialising a whole batch of cold documents later costs several times more)
         self.as_rows = as_rows
         self.copy_text = copy_text
-        self.room_rows = _RowTable(livechat_store._rooms, copy_text)
-        self.visitor_rows = _RowTable(livechat_store.visitors, copy_text)
-        self.contact_rows = _RowTable(contacts_store._contacts, copy_text)
+        self.room_rows = _RowTable(ROOM_COLUMNS, copy_text)
+        self.visitor_rows = _RowTable(VISITOR_COLUMNS, copy_text)
+        self.contact_rows = _RowTable(CONTACT_COLUMNS, copy_text)
         self.key_rows: list[Any] = []
         self.counts: dict[tuple[str, str, str], int] = {}
-        self.room_rows.columns = ROOM_COLUMNS
-        self.visitor_rows.columns = VISITOR_COLUMNS
-        self.contact_rows.columns = CONTACT_COLUMNS
         self._prefix = room_id_prefix(task.position)
         self.np_rng = np.random.default_rng(task.seed)  # the rooms' draws, a batch at a time
         self.plan = _Plan()
@@ -1005,27 +1002,14 @@ def copy_line(values: Row) -> str:
 
 
 class _RowTable:
-    """Rows of one table, made by the store's own `Collection._row` (`{"id", **extract(doc),
-    "doc"}`) with the document serialised as the engine serialises JSON; as tuples (executemany)
-    or as lines of PostgreSQL COPY text (one string per batch: cheap to hand between processes)."""
+    """Rows of one table, in the column order of the store's `Collection._row` (`{"id",
+    **extract(doc), "doc"}`): as tuples (executemany) or as lines of PostgreSQL COPY text (one
+    string per batch: cheap to hand between processes)."""
 
-    def __init__(self, collection: Collection, copy_text: bool) -> None:
-        self.collection = collection
-        self.extract = collection.extract
+    def __init__(self, columns: tuple[str, ...], copy_text: bool) -> None:
+        self.columns = columns
         self.copy_text = copy_text
-        self.columns: tuple[str, ...] = ()
         self.rows: list[Any] = []
-
-    def add(self, doc: Document) -> dict[str, Any]:
-        """`Collection._row(doc)` (`{"id": _id, **extract(doc), "doc": doc}`) as a tuple in that
-        column order, without the intermediate dict; returns the extracted columns."""
-        columns = self.extract(doc)
-        if not self.columns:
-            self.columns = ("id", *columns, "doc")
-            assert tuple(self.collection._row(doc)) == self.columns, self.columns
-        out = (doc["_id"], *columns.values(), _json(doc))
-        self.rows.append(copy_line(out) if self.copy_text else out)
-        return columns
 
     def data(self) -> list[Row] | str:
         return "".join(self.rows) if self.copy_text else self.rows
