@@ -59,6 +59,7 @@ def test_generator_loads_exact_data_through_the_stores(tmp_path: Path) -> None:
         bulk, stores = _dump(bulk_engine), _dump(stores_engine)
         assert bulk == stores  # the bulk path writes what the stores write, counters and keys included
         assert not bulk["foreign_key_violations"] and len(bulk["indexes"]) > 10
+        assert sorted(p.name for p in tmp_path.iterdir() if "side" in p.name) == []  # merged, removed
         with bulk_engine.connect() as conn:  # the load left the file as the server expects it
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         timing = {"seconds", "rooms_per_s", "mode", "producers", "write_seconds", "index_seconds"}
