@@ -56,7 +56,6 @@ import math
 import multiprocessing
 import os
 import random
-import re
 import sys
 import time
 from collections import deque
@@ -1115,14 +1114,8 @@ def _make_side_file(conn: Connection, url: str) -> None:
         side.close()
 
 
-def _index_table(ddl: str) -> str:
-    found = re.search(r'\bON\s+"?(\w+)"?', ddl)
-    assert found is not None, ddl
-    return found.group(1)
-
-
 def _finish_side_file(
-    url: str, indexes: list[tuple[str, str]], counters: list[tuple[tuple[str, str, str], int]]
+    url: str, indexes: list[Index], counters: list[tuple[tuple[str, str, str], int]]
 ) -> None:
     """The closed-room counters (summed over the whole load, in key order), the contact keys in
     primary-key order, and the indexes of the side file's tables."""
@@ -1139,14 +1132,14 @@ def _finish_side_file(
             "FROM contact_keys_load ORDER BY kind, value, contact_id"
         )
         raw.execute("DROP TABLE contact_keys_load")
-        for _, ddl in indexes:
+        for _, ddl, _ in indexes:
             raw.execute(ddl)
         raw.execute("COMMIT")
     finally:
         raw.close()
 
 
-def _merge_side_file(url: str, indexes: list[tuple[str, str]]) -> None:
+def _merge_side_file(url: str, indexes: list[Index]) -> None:
     """Copy the side file's tables, with their indexes, into the target's (empty) ones: after
     creating the same indexes on the empty tables, `INSERT INTO t SELECT * FROM side.t` between
     identical tables is SQLite's transfer optimisation, a page-order copy of the records and of
@@ -1158,7 +1151,7 @@ def _merge_side_file(url: str, indexes: list[tuple[str, str]]) -> None:
     try:
         raw.execute(f"ATTACH DATABASE '{path}' AS side")
         raw.execute("BEGIN IMMEDIATE")
-        for _, ddl in indexes:
+        for _, ddl, _ in indexes:
             raw.execute(ddl)
         for table in SIDE_TABLES:
             raw.execute(f'INSERT INTO main."{table}" SELECT * FROM side."{table}"')
@@ -1298,42 +1291,48 @@ _MERGE_COUNTERS = (
 )
 
 
-def _secondary_indexes(conn: Connection) -> list[tuple[str, str]]:
-    """(name, DDL) of the plain, non-unique indexes of the bulk tables, exactly as the migrations
+class Index(NamedTuple):
+    name: str
+    ddl: str
+    table: str
+
+
+def _secondary_indexes(conn: Connection) -> list[Index]:
+    """The plain, non-unique indexes of the bulk tables, exactly as the migrations
     made them. The bulk path drops them while loading and re-creates them from this DDL after
     (a sorted build is far cheaper than one random insert per row and index); primary keys and
     unique constraints stay in place throughout."""
     names = ", ".join(f"'{t}'" for t in BULK_TABLES)
     if is_postgres(conn):
         rows = conn.exec_driver_sql(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+            "SELECT indexname, indexdef, tablename FROM pg_indexes WHERE schemaname = current_schema() "
             f"AND tablename IN ({names}) AND indexname NOT IN (SELECT conname FROM pg_constraint)"
         ).all()
     else:
         rows = conn.exec_driver_sql(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+            "SELECT name, sql, tbl_name FROM sqlite_master WHERE type = 'index' "
             f"AND tbl_name IN ({names}) AND sql IS NOT NULL"
         ).all()
     conn.commit()
-    return sorted((str(name), str(ddl)) for name, ddl in rows if "UNIQUE" not in str(ddl).upper())
+    return sorted(Index(*map(str, row)) for row in rows if "UNIQUE" not in str(row[1]).upper())
 
 
-def _drop_indexes(conn: Connection, indexes: list[tuple[str, str]]) -> None:
+def _drop_indexes(conn: Connection, indexes: list[Index]) -> None:
     with conn.begin():
-        for name, _ in indexes:
+        for name, _, _ in indexes:
             conn.exec_driver_sql(f"DROP INDEX {conn.dialect.identifier_preparer.quote(name)}")
 
 
-def _create_indexes(conn: Connection, indexes: list[tuple[str, str]]) -> None:
+def _create_indexes(conn: Connection, indexes: list[Index]) -> None:
     if is_postgres(conn):
         with conn.begin():
-            for _, ddl in indexes:
+            for _, ddl, _ in indexes:
                 conn.exec_driver_sql(ddl)
         return
     raw = _sqlite_load_connection(conn.engine.url.render_as_string(), *SQLITE_INDEX_PRAGMAS)
     try:
         raw.execute("BEGIN IMMEDIATE")
-        for _, ddl in indexes:
+        for _, ddl, _ in indexes:
             raw.execute(ddl)
         raw.execute("COMMIT")
     finally:
@@ -1458,7 +1457,7 @@ class Generator:
             # the counters and the side file's indexes on another process, while this one builds
             # the rooms' indexes in the target
             url = self.engine.url.render_as_string(hide_password=False)
-            side = [(name, ddl) for name, ddl in indexes if _index_table(ddl) in SIDE_TABLES]
+            side = [index for index in indexes if index.table in SIDE_TABLES]
             builder = multiprocessing.get_context("fork").Process(
                 target=_finish_side_file, args=(url, side, counters)
             )
