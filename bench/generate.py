@@ -425,7 +425,6 @@ class _Plan:
         self.created: list[int] = []
         self.channels: list[int] = []
         self.open_newest: list[bool] = []
-        self._planned: _PlannedRooms | None = None
 
     def contact(self, person: Person, rooms: int, created_ms: int, open_newest: bool) -> None:
         self.contact_parts.append((person.id, f'"{person.name}"'))
@@ -467,7 +466,7 @@ class _Plan:
         is_open = np.zeros(n, dtype=bool)
         ends = np.array(self.ends, dtype=np.int64)
         is_open[ends[np.array(self.open_newest, dtype=bool)] - 1] = True
-        self._planned = _PlannedRooms(
+        return _PlannedRooms(
             contact=contact,
             visitor=np.array(self.first_visitor, dtype=np.int64)[contact] + channel,
             source=np.array(self.sources, dtype=np.int64).reshape(-1, 3)[contact, channel],
@@ -475,7 +474,6 @@ class _Plan:
             ts_ms=ts_ms,
             is_open=is_open,
         )
-        return self._planned
 
     def heavy(self, g: np.random.Generator, heavy: Heavy, start: int, stop: int) -> _PlannedRooms:
         """Rooms `start` to `stop` of the heavy contact (the only contact of its batches): evenly
@@ -496,10 +494,8 @@ class _Plan:
             is_open=np.zeros(n, dtype=bool),
         )
 
-    def closed_channels(self) -> list[list[int]]:
-        """Per contact of the last `ordinary` plan: its channels that have a closed room."""
-        planned = self._planned
-        assert planned is not None
+    def closed_channels(self, planned: _PlannedRooms) -> list[list[int]]:
+        """Per contact of an `ordinary` plan: its channels that have a closed room."""
         used = np.zeros((len(self.counts), 3), dtype=bool)
         closed = ~planned.is_open
         used[planned.contact[closed], planned.channel[closed]] = True
@@ -788,8 +784,9 @@ class _Builder:
             )
             plan.contact(person, k, created_ms, rng.random() < self.cfg.open_room_share)
             people.append(person)
-        rooms = self._rooms(plan.ordinary(self.np_rng))
-        closed_channels = plan.closed_channels()
+        planned = plan.ordinary(self.np_rng)
+        rooms = self._rooms(planned)
+        closed_channels = plan.closed_channels(planned)
         candidates: list[tuple[str, str, int]] = []
         terms: list[str] = []
         for c, person in enumerate(people):
@@ -1034,14 +1031,14 @@ def _init_producer(
 
 
 def _produce(task: Task) -> Rows:
-    """Build one batch and write it with the producer's own connection, handing back only the
-    counters (which the main process sums and upserts once) and the statistics. PostgreSQL:
+    """Build one batch and write it with the producer's own connections, handing back only the
+    counters (which the main process sums and writes once) and the statistics. PostgreSQL:
     COPY, several producers at once (the server parses the JSON of several batches in parallel).
-    SQLite: the producers take turns on the single writer lock (BEGIN IMMEDIATE): the rows never
-    cross a process boundary, and while one producer writes, the other builds its next batch."""
-    global _CONNECTION
+    SQLite: rooms into the target file, visitors, contacts and keys into the side file, each file
+    under its own lock: the rows never cross a process boundary, and while one producer writes
+    one file, the other can write the other file or build its next batch."""
+    global _CONNECTION, _SIDE
     assert _CONTEXT is not None
-    global _SIDE
     staff, heavy, cfg, url, write_lock, side_lock = _CONTEXT
     assert url is not None
     pg = url.startswith("postgresql")
@@ -1060,7 +1057,6 @@ def _produce(task: Task) -> Rows:
         # in steps of up to 100 ms, and one waiting here wakes as soon as the other commits.
         if _SIDE is None:
             _SIDE = _sqlite_load_connection(_side_url(url))
-        started, cpu = time.perf_counter(), time.process_time()
         for lock, connection, tables in (
             (side_lock, _SIDE, [t for t in rows.tables if t[0] in SIDE_TABLES]),
             (write_lock, _CONNECTION, [t for t in rows.tables if t[0] not in SIDE_TABLES]),
