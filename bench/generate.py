@@ -69,6 +69,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 from tqdm import tqdm
 
+from bench._documents import room_rows
 from omnicontacts.contacts import store as contacts_store
 from omnicontacts.db.engine import WRITE, is_postgres
 from omnicontacts.livechat import store as livechat_store
@@ -176,9 +177,9 @@ _EXP_MSGS = tuple(int(_POOL.expovariate(1 / 12)) for _ in range(1024))
 _EXP_DURATION = tuple(int(_POOL.expovariate(1 / 900_000)) for _ in range(1024))
 _FIRST_RESPONSE = tuple(round(5 + _POOL.random() * 120, 3) for _ in range(1024))
 # ... and as JSON text, for the room text (see _Builder._rooms)
-_TAG_SETS_JSON = tuple(orjson.dumps(list(tags)).decode() for tags in _TAG_SETS)
-_FIRST_RESPONSE_TEXT = tuple(orjson.dumps(x).decode() for x in _FIRST_RESPONSE)
-_MESSAGES_JSON = tuple(orjson.dumps(m).decode() for m in MESSAGES)
+_TAG_SETS_JSON = [orjson.dumps(list(tags)).decode() for tags in _TAG_SETS]
+_FIRST_RESPONSE_TEXT = [orjson.dumps(x).decode() for x in _FIRST_RESPONSE]
+_MESSAGES_JSON = [orjson.dumps(m).decode() for m in MESSAGES]
 # the rows' columns, in Collection._row's order
 ROOM_COLUMNS = ("id", *livechat_store._room_columns({}), "doc")
 VISITOR_COLUMNS = ("id", *livechat_store._visitor_columns({}), "doc")
@@ -186,11 +187,8 @@ CONTACT_COLUMNS = ("id", *contacts_store._columns({}), "doc")
 # ... and as arrays, indexed by a batch's draws at once
 _EXP_MSGS_ARRAY = np.array(_EXP_MSGS, dtype=np.int64)
 _EXP_DURATION_ARRAY = np.array(_EXP_DURATION, dtype=np.int64)
-_CHAT_DURATION_TEXT = np.array([repr((30_000 + ms) / 1000) for ms in _EXP_DURATION], dtype=object)
+_CHAT_DURATION_TEXT = [repr((30_000 + ms) / 1000) for ms in _EXP_DURATION]
 _FIRST_RESPONSE_ARRAY = np.array(_FIRST_RESPONSE, dtype=np.float64)
-_FIRST_RESPONSE_TEXT_ARRAY = np.array(_FIRST_RESPONSE_TEXT, dtype=object)
-_TAG_SETS_JSON_ARRAY = np.array(_TAG_SETS_JSON, dtype=object)
-_MESSAGES_JSON_ARRAY = np.array(_MESSAGES_JSON, dtype=object)
 
 
 @dataclass
@@ -657,9 +655,7 @@ class _Builder:
         self.np_rng = np.random.default_rng(task.seed)  # the rooms' draws, a batch at a time
         self.plan = _Plan()
         # JSON fragments serialised once, for the room text (see _rooms)
-        self._department_parts = np.array(
-            ["", *(f',"departmentId":{_json(d)}' for d in staff.departments)], dtype=object
-        )
+        self._department_parts = ["", *(f',"departmentId":{_json(d)}' for d in staff.departments)]
         self._source_parts = [  # by SOURCES index: the room `source`, and its counter key parts
             (
                 _json(s.doc),
@@ -833,7 +829,8 @@ class _Builder:
         rows). The random choices, times and timestamps of the whole batch are drawn and computed
         as arrays; each room is then one f-string over fragments serialised once (the visitor,
         agents, sources, tag sets), which costs a fraction of building a dict per room and
-        serialising it."""
+        serialising it. That per-room loop is compiled (`room_rows` in bench/_documents.pyx,
+        Cython): interpreted, it cost about two thirds of a room's building."""
         g = self.np_rng
         n = len(planned.ts_ms)
         # Rooms reach a real table over time, interleaved between contacts, not one contact's
@@ -853,8 +850,7 @@ class _Builder:
         )
         ts_ms = planned.ts_ms
         agents = self._agents
-        no_agent = ("", "", "")
-        agent_of = [agents[i] for i in g.integers(0, len(agents), n).tolist()] if agents else [no_agent] * n
+        agent = g.integers(0, len(agents), n) if agents else np.full(n, -1, dtype=np.int64)
         msgs = 2 + _EXP_MSGS_ARRAY[g.integers(0, 1024, n)]
         duration = g.integers(0, 1024, n)
         duration_ms = 30_000 + _EXP_DURATION_ARRAY[duration]
@@ -866,96 +862,55 @@ class _Builder:
             else np.zeros(n, dtype=np.int64)
         )
         first = g.integers(0, 1024, n)
-        closer_user = (g.integers(0, 16, n) < 11).tolist()  # about 70% closed by the agent
-        author_visitor = (g.integers(0, 2, n) == 1).tolist()
+        closer_user = g.integers(0, 16, n) < 11  # about 70% closed by the agent
+        author_visitor = g.integers(0, 2, n) == 1
         ts = iso_many(ts_ms)
-        lm = iso_many(lm_ms)
-        served = iso_many(ts_ms + 20_000)
-        closed_at = iso_many(ts_ms + duration_ms)
         rids = [self._prefix + rid for rid in sorted(self._meteors(n, 14))]
         message_ids = self._meteors(n, 17)
+        tag_set = g.integers(0, len(_TAG_SETS_JSON), n)
+        message = g.integers(0, len(MESSAGES), n)
         built = _BuiltRooms(rid=rids, ts=ts, channel=planned.channel.tolist(), position=position.tolist())
-        columns = zip(
+        rows: list[Row] = []
+        opened = room_rows(
+            rows,
+            self.counts,
             rids,
             ts,
-            lm,
-            served,
-            closed_at,
-            msgs.tolist(),
-            (msgs // 2).tolist(),
-            _CHAT_DURATION_TEXT[duration].tolist(),
-            list(map(repr, (_FIRST_RESPONSE_ARRAY[first] * msgs).tolist())),
-            _FIRST_RESPONSE_TEXT_ARRAY[first].tolist(),
-            _TAG_SETS_JSON_ARRAY[g.integers(0, len(_TAG_SETS_JSON), n)].tolist(),
-            _MESSAGES_JSON_ARRAY[g.integers(0, len(MESSAGES), n)].tolist(),
-            departments[department].tolist(),
-            agent_of,
-            author_visitor,
-            closer_user,
-            planned.is_open.tolist(),
-            planned.contact.tolist(),
-            planned.visitor.tolist(),
-            planned.source.tolist(),
+            iso_many(lm_ms),
+            iso_many(ts_ms + 20_000),
+            iso_many(ts_ms + duration_ms),
             message_ids,
-            strict=True,
+            msgs,
+            _FIRST_RESPONSE_ARRAY[first] * msgs,
+            duration,
+            first,
+            tag_set,
+            message,
+            department,
+            agent,
+            author_visitor.view(np.uint8),
+            closer_user.view(np.uint8),
+            planned.is_open.view(np.uint8),
+            planned.contact,
+            planned.visitor,
+            planned.source,
+            self.plan.contact_parts,
+            self.plan.visitor_parts,
+            self._source_parts,
+            self._agents,
+            departments,
+            _CHAT_DURATION_TEXT,
+            _FIRST_RESPONSE_TEXT,
+            _TAG_SETS_JSON,
+            _MESSAGES_JSON,
+            2 if agents else 1,
         )
-        contacts, visitors, sources = self.plan.contact_parts, self.plan.visitor_parts, self._source_parts
-        users_count = 2 if agents else 1
-        rows = self.room_rows.rows
-        copy_text, as_rows = self.copy_text, self.as_rows
-        counts = self.counts
-        opened = 0
-        for (
-            rid, ts_, lm_, served_, closed_, msgs_, total, chat, tt, ft, tags, message, dept,
-            agent, by_visitor, by_user, is_open, c, v, s, message_id,
-        ) in columns:  # fmt: skip
-            contact_id, fname = contacts[c]
-            v_closed, v_open, v_author, v_closer, v_id, v_token = visitors[v]
-            source_json, source_type, source_alias = sources[s]
-            text = (
-                f'{{"_id":"{rid}","t":"l","fname":{fname},"ts":"{ts_}","lm":"{lm_}",'
-                f'"msgs":{msgs_},"usersCount":{users_count},"cl":false,'
-                f'"v":{v_open if is_open else v_closed},'
-                f'"source":{source_json},"contactId":"{contact_id}","verified":false,'
-                f'"queuedAt":"{ts_}","priorityWeight":99,"estimatedWaitingTimeQueue":9999999{dept}'
-            )
-            if agent[0]:
-                if by_visitor:
-                    author = f'{v_author},"_updatedAt":"{lm_}","token":"{v_token}"'
-                else:
-                    author = f'{agent[1]},"_updatedAt":"{lm_}"'
-                text += (
-                    f'{agent[0]}"{served_}"}},"lastMessage":{{"_id":"{message_id}","rid":"{rid}",'
-                    f'"msg":{message},"ts":"{lm_}","u":{author}}}'
-                )
-            if is_open:
-                text += f',"open":true,"waitingResponse":true,"_updatedAt":"{lm_}"}}'
-                opened += 1
-                closed_value = None
-            else:
-                closer = (
-                    f',"closer":"user","closedBy":{agent[2]}'
-                    if agent[0] and by_user
-                    else f',"closer":"visitor","closedBy":{v_closer}'
-                )
-                text += (
-                    f'{closer},"closedAt":"{closed_}","tags":{tags},'
-                    f'"metrics":{{"chatDuration":{chat},"v":{{"lq":"{lm_}"}},"servedBy":{{"lr":"{lm_}"}},'
-                    f'"response":{{"avg":{ft},"fd":"{served_}","ft":{ft},"total":{total},"tt":{tt}}},'
-                    f'"reaction":{{"fd":"{served_}","ft":{ft},"tt":{ft}}}}},"_updatedAt":"{closed_}"}}'
-                )
-                closed_value = closed_
-                key = (contact_id, source_type, source_alias)  # as livechat.store._count_key
-                counts[key] = counts.get(key, 0) + 1
-            if not as_rows:
-                self.rooms.append(orjson.loads(text))
-                continue
-            # the columns livechat.store._room_columns extracts (the smoke test compares the rows)
-            row = (
-                rid, "l", contact_id, v_id, v_token, is_open, ts_, closed_value, source_type, source_alias,
-                text,
-            )  # fmt: skip
-            rows.append(copy_line(row) if copy_text else row)
+        if not self.as_rows:
+            self.rooms += [orjson.loads(row[-1]) for row in rows]
+        elif self.copy_text:
+            self.room_rows.rows += [copy_line(row) for row in rows]
+        else:
+            self.room_rows.rows += rows
         stats = self.stats
         stats.rooms += n
         stats.open_rooms += opened
