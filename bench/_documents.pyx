@@ -98,3 +98,109 @@ def room_rows(
             )
         )
     return opened
+
+
+def object_ids(const int64_t[::1] seconds, str random_hex):
+    """ObjectId-shaped ids: each second as 8 hex digits, then 16 hex digits of `random_hex`."""
+    cdef Py_ssize_t i, n = seconds.shape[0]
+    cdef unsigned int s
+    out = []
+    for i in range(n):
+        s = <unsigned int>(seconds[i] & 0xFFFFFFFF)
+        out.append(f"{s:08x}{random_hex[16 * i : 16 * i + 16]}")
+    return out
+
+
+def visitor_parts(list ids, list usernames, list tokens, list names, const int64_t[::1] contact_of):
+    """Per visitor, the JSON a room embeds of it: its `v` when the room is closed / open, as a
+    message author, as the closer; then its id and token."""
+    cdef Py_ssize_t j, n = len(ids)
+    cdef str v, token
+    out = []
+    for j in range(n):
+        token = tokens[j]
+        v = f'{{"_id":"{ids[j]}","username":"{usernames[j]}"'
+        out.append(
+            (
+                f'{v},"token":"{token}","status":"offline"}}',
+                f'{v},"token":"{token}","status":"online"}}',
+                f'{v},"name":"{names[contact_of[j]]}"}}',
+                f"{v}}}",
+                ids[j],
+                token,
+            )
+        )
+    return out
+
+
+def contact_rows(
+    list visitor_rows,
+    list contact_rows,
+    list key_rows,
+    # per contact
+    list ids, list names, list emails, list phones, list created, const uint8_t[::1] unknown,
+    list plans, list managers,
+    const int64_t[::1] first_visitor,  # its visitors are first_visitor[c] to first_visitor[c + 1]
+    const int64_t[::1] last_channel, list last_rid, list last_ts,  # its newest room
+    # per visitor
+    list v_ids, list v_tokens, list v_usernames, const int64_t[::1] v_source,
+    # per source: a contact channel's JSON up to its visitor id and from there on, what it knows
+    list channel_parts, const uint8_t[::1] knows_email, const uint8_t[::1] knows_phone,
+    str sep,
+):
+    """Append each contact's visitors' rows, its own row and its keys (the columns of
+    livechat.store._visitor_columns and contacts.store._columns, then the document's text; the
+    keys as contacts.store.insert_contacts writes them), with `lastChat` (its newest room) on the
+    contact, on that room's channel and on its visitor."""
+    cdef Py_ssize_t c, j, n = len(ids)
+    cdef int64_t s
+    cdef str cid, name, email, phone, created_, last_chat, text, v_id, channels_text, manager
+    cdef tuple parts
+    cdef list channels, visitor_keys
+    cdef object v_email, v_phone
+    for c in range(n):
+        cid = ids[c]
+        name = names[c]
+        email = emails[c]
+        phone = phones[c]
+        created_ = created[c]
+        last_chat = f',"lastChat":{{"_id":"{last_rid[c]}","ts":"{last_ts[c]}"}}'
+        channels = []
+        visitor_keys = []
+        for j in range(first_visitor[c], first_visitor[c + 1]):
+            s = v_source[j]
+            v_id = v_ids[j]
+            parts = channel_parts[s]
+            is_last = j - first_visitor[c] == last_channel[c]
+            channels.append(f"{parts[0]}{v_id}{parts[1]}{last_chat if is_last else ''}}}")
+            visitor_keys.append(v_id)
+            text = (
+                f'{{"_id":"{v_id}","token":"{v_tokens[j]}","username":"{v_usernames[j]}",'
+                f'"ts":"{created_}","status":"offline","name":"{name}","_updatedAt":"{created_}"'
+            )
+            v_email = v_phone = None
+            if knows_email[s]:
+                v_email = email.lower()
+                text += f',"visitorEmails":[{{"address":"{email}"}}]'
+            if knows_phone[s]:
+                v_phone = phone
+                text += f',"phone":[{{"phoneNumber":"{phone}"}}]'
+            text = f"{text}{last_chat if is_last else ''}}}"
+            visitor_rows.append((v_id, v_tokens[j], True, v_email, v_phone, text))
+        channels_text = ",".join(channels)
+        manager = "" if managers[c] is None else f',"contactManager":"{managers[c]}"'
+        text = (
+            f'{{"_id":"{cid}","name":"{name}","emails":[{{"address":"{email}"}}],'
+            f'"phones":[{{"phoneNumber":"{phone}"}}],"unknown":{"true" if unknown[c] else "false"},'
+            f'"channels":[{channels_text}],"customFields":{{"plan":"{plans[c]}"}},'
+            f'"preRegistration":false,"createdAt":"{created_}","_updatedAt":"{created_}"'
+            f"{manager}{last_chat}}}"
+        )
+        search_text = f"{name}{sep}{email}{sep}{phone}".lower()
+        contact_rows.append((cid, True, bool(unknown[c]), name, False, created_, search_text, text))
+        # sorted(contacts.store._keys(doc)): e-mail, phone, then the visitors in id order
+        key_rows.append(("email", email, cid))
+        key_rows.append(("phone", phone, cid))
+        visitor_keys.sort()
+        for v_id in visitor_keys:
+            key_rows.append(("visitor", v_id, cid))

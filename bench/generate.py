@@ -69,7 +69,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 from tqdm import tqdm
 
-from bench._documents import room_rows
+from bench import _documents as documents
 from omnicontacts.contacts import store as contacts_store
 from omnicontacts.db.engine import WRITE, is_postgres
 from omnicontacts.livechat import store as livechat_store
@@ -345,7 +345,7 @@ class Staff:
 class Heavy:
     """Who the heavy contact is, fixed up front so its rooms can be built in parallel batches."""
 
-    person: Person
+    contact: _Contacts  # of one contact
     created_ms: int
     rooms: int
 
@@ -405,56 +405,123 @@ class _BuiltRooms:
 
     rid: list[str]
     ts: list[str]
-    channel: list[int]
-    position: list[int]
+    channel: np.ndarray
+    position: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Contacts:
+    """Contacts before their rooms, one element per contact, with their visitors (one per
+    channel) flattened: contact c's are `first_visitor[c]` to `first_visitor[c + 1]`. Names,
+    e-mail addresses, phone numbers, ids and tokens come from word lists and alphabets that JSON
+    needs no escape for, so the documents' text puts them between quotes as they are."""
+
+    id: list[str]
+    name: list[str]
+    email: list[str]
+    phone: list[str]
+    created_ms: np.ndarray
+    created: list[str]
+    unknown: np.ndarray  # bool
+    plan: list[str]  # customFields.plan
+    manager: list[str | None]  # contactManager
+    first_visitor: np.ndarray  # len + 1 offsets
+    visitor_id: list[str]
+    visitor_token: list[str]
+    visitor_username: list[str]
+    visitor_source: np.ndarray  # SOURCES index of each visitor's channel
+
+    def __len__(self) -> int:
+        return len(self.id)
+
+    @property
+    def channels(self) -> np.ndarray:
+        return np.diff(self.first_visitor)
+
+    @property
+    def visitor_contact(self) -> np.ndarray:
+        return np.repeat(np.arange(len(self)), self.channels)
+
+
+def _draw_contacts(
+    g: np.random.Generator,
+    created_ms: np.ndarray,
+    channels: np.ndarray,
+    guest_start: int,
+    agents: tuple[tuple[str, str, str], ...],
+) -> _Contacts:
+    """Contacts created at `created_ms` with `channels` channels each, every choice drawn for the
+    whole batch at once: a name, an e-mail address and a phone number; distinct channels drawn by
+    the sources' weights; unknown for about a third, a contact manager for about a fifth."""
+    m = len(created_ms)
+    first = g.integers(0, len(FIRST_NAMES), m).tolist()
+    last = g.integers(0, len(LAST_NAMES), m).tolist()
+    mailbox = g.integers(1, 10_000, m).tolist()
+    phone = g.integers((1, 200, 1_000_000), (100, 1000, 10_000_000), (m, 3)).tolist()
+    # weighted sampling without replacement: the largest keys u ** (1 / weight) (Efraimidis-Spirakis)
+    picked = np.argsort(-(g.random((m, len(SOURCES))) ** (1 / _SOURCE_WEIGHTS)), axis=1)[:, :3]
+    visitor_source = picked[np.arange(3) < channels[:, None]]
+    unknown = g.random(m) < 0.35
+    plan = g.integers(0, len(PLANS), m).tolist()
+    managed = (g.random(m) < 0.2).tolist() if agents else [False] * m
+    manager = g.integers(0, max(1, len(agents)), m).tolist()
+    first_visitor = np.concatenate(([0], np.cumsum(channels))).astype(np.int64)
+    n_visitors = int(first_visitor[-1])
+    visitor_contact = np.repeat(np.arange(m), channels)
+    seconds = created_ms // 1000
+    return _Contacts(
+        id=documents.object_ids(seconds, g.bytes(8 * m).hex()),
+        name=[f"{FIRST_NAMES[a]} {LAST_NAMES[b]}" for a, b in zip(first, last, strict=True)],
+        email=[
+            f"{_FIRST_LOWER[a]}.{_LAST_LOWER[b]}{n}@mail.example"
+            for a, b, n in zip(first, last, mailbox, strict=True)
+        ],
+        phone=[f"+{a} {b} {c}" for a, b, c in phone],
+        created_ms=created_ms,
+        created=iso_many(created_ms),
+        unknown=unknown,
+        plan=[PLANS[i] for i in plan],
+        manager=[agents[i][0] if yes else None for i, yes in zip(manager, managed, strict=True)],
+        first_visitor=first_visitor,
+        visitor_id=documents.object_ids(seconds[visitor_contact], g.bytes(8 * n_visitors).hex()),
+        visitor_token=_meteors(g, n_visitors, 34),
+        visitor_username=[f"guest-{n}" for n in range(guest_start, guest_start + n_visitors)],
+        visitor_source=visitor_source.astype(np.int64),
+    )
 
 
 class _Plan:
-    """The contacts of a batch, recorded one by one, and their rooms planned all at once."""
+    """The contacts of a batch and their rooms, planned all at once."""
 
-    def __init__(self) -> None:
-        self.contact_parts: list[tuple[str, str]] = []  # (id, name as JSON)
-        # per visitor, as JSON: room `v` when closed / open, as message author, as closer; id, token
-        self.visitor_parts: list[tuple[str, str, str, str, str, str]] = []
-        self.first_visitor: list[int] = []
-        self.sources: list[list[int]] = []  # per contact, SOURCES index of each channel (3 slots)
-        self.counts: list[int] = []  # rooms per contact
-        self.ends: list[int] = []  # per contact, one past its last room in plan order
-        self.created: list[int] = []
-        self.channels: list[int] = []
-        self.open_newest: list[bool] = []
-
-    def contact(self, person: Person, rooms: int, created_ms: int, open_newest: bool) -> None:
-        self.contact_parts.append((person.id, f'"{person.name}"'))
-        self.first_visitor.append(len(self.visitor_parts))
-        for visitor in person.visitors:
-            v = f'{{"_id":"{visitor.id}","username":"{visitor.username}"'
-            self.visitor_parts.append(
-                (
-                    f'{v},"token":"{visitor.token}","status":"offline"}}',
-                    f'{v},"token":"{visitor.token}","status":"online"}}',
-                    f'{v},"name":"{person.name}"}}',
-                    f"{v}}}",
-                    visitor.id,
-                    visitor.token,
-                )
-            )
-        self.sources.append([*person.sources, 0, 0, 0][:3])
-        self.counts.append(rooms)
-        self.ends.append((self.ends[-1] if self.ends else 0) + rooms)
-        self.created.append(created_ms)
-        self.channels.append(len(person.visitors))
-        self.open_newest.append(open_newest)
+    def __init__(self, contacts: _Contacts, counts: np.ndarray, open_newest: np.ndarray) -> None:
+        self.contacts = contacts
+        self.counts = counts  # rooms per contact
+        self.ends = np.cumsum(counts)  # per contact, one past its last room in plan order
+        self.open_newest = open_newest
+        # per contact / visitor, the JSON fragments a room embeds (see _Builder._rooms)
+        self.contact_parts = [(i, f'"{name}"') for i, name in zip(contacts.id, contacts.name, strict=True)]
+        visitor_contact = contacts.visitor_contact
+        self.visitor_parts = documents.visitor_parts(
+            contacts.visitor_id,
+            contacts.visitor_username,
+            contacts.visitor_token,
+            contacts.name,
+            visitor_contact,
+        )
+        # per contact, SOURCES index of each channel (3 slots)
+        self.sources = np.zeros((len(contacts), 3), dtype=np.int64)
+        slot = np.arange(len(visitor_contact)) - contacts.first_visitor[visitor_contact]
+        self.sources[visitor_contact, slot] = contacts.visitor_source
 
     def ordinary(self, g: np.random.Generator) -> _PlannedRooms:
         """Each contact's rooms at uniform times from its creation to the end, oldest first; a
         channel per room (the first channel the most used), the newest room open for some."""
         contact = np.repeat(np.arange(len(self.counts)), self.counts)
         n = len(contact)
-        created = np.array(self.created, dtype=np.int64)[contact]
+        created = self.contacts.created_ms[contact]
         ts_ms = created + (g.random(n) * (END_MS - created)).astype(np.int64)
         ts_ms = ts_ms[np.lexsort((ts_ms, contact))]  # oldest first within each contact
-        channels = np.array(self.channels, dtype=np.int64)[contact]
+        channels = self.contacts.channels[contact]
         x = g.random(n)
         channel = np.where(
             channels == 1,
@@ -462,12 +529,11 @@ class _Plan:
             np.where(channels == 2, (x >= 0.75).astype(np.int64), (x >= 0.7).astype(np.int64) + (x >= 0.9)),
         )
         is_open = np.zeros(n, dtype=bool)
-        ends = np.array(self.ends, dtype=np.int64)
-        is_open[ends[np.array(self.open_newest, dtype=bool)] - 1] = True
+        is_open[self.ends[self.open_newest] - 1] = True
         return _PlannedRooms(
             contact=contact,
-            visitor=np.array(self.first_visitor, dtype=np.int64)[contact] + channel,
-            source=np.array(self.sources, dtype=np.int64).reshape(-1, 3)[contact, channel],
+            visitor=self.contacts.first_visitor[contact] + channel,
+            source=self.sources[contact, channel],
             channel=channel,
             ts_ms=ts_ms,
             is_open=is_open,
@@ -486,18 +552,11 @@ class _Plan:
         return _PlannedRooms(
             contact=np.zeros(n, dtype=np.int64),
             visitor=channel,
-            source=np.array(HEAVY_SOURCES, dtype=np.int64)[channel],
+            source=self.sources[0, channel],
             channel=channel,
             ts_ms=ts_ms,
             is_open=np.zeros(n, dtype=bool),
         )
-
-    def closed_channels(self, planned: _PlannedRooms) -> list[list[int]]:
-        """Per contact of an `ordinary` plan: its channels that have a closed room."""
-        used = np.zeros((len(self.counts), 3), dtype=bool)
-        closed = ~planned.is_open
-        used[planned.contact[closed], planned.channel[closed]] = True
-        return [[i for i in range(3) if row[i]] for row in used.tolist()]
 
 
 @dataclass
@@ -512,110 +571,32 @@ class Rows:
     write_cpu: float = 0.0  # ... and writing it (waiting for the write lock excluded)
 
 
-def _bucket(n: int) -> str:
-    for upper, name in ((1, "1"), (5, "2-5"), (20, "6-20"), (100, "21-100"), (1000, "101-1000")):
-        if n <= upper:
-            return name
-    return ">1000"
-
-
-def _pick_source(rng: random.Random) -> int:
-    x = rng.random()
-    for i, edge in enumerate(_CUMULATIVE_SOURCE_WEIGHTS):
-        if x < edge:
-            return i
-    return len(SOURCES) - 1
-
-
-def _person(rng: random.Random) -> tuple[str, str, str]:
-    r = rng.getrandbits(96)  # one draw for every choice (randrange per field is slow)
-    first = FIRST_NAMES[r % len(FIRST_NAMES)]
-    last = LAST_NAMES[(r >> 8) % len(LAST_NAMES)]
-    phone = f"+{1 + (r >> 16) % 99} {200 + (r >> 24) % 800} {1_000_000 + (r >> 34) % 9_000_000}"
-    email = f"{first.lower()}.{last.lower()}{1 + (r >> 58) % 9999}@mail.example"
-    return f"{first} {last}", email, phone
-
-
-class Visitor(NamedTuple):
-    """A visitor (one per channel of a contact), as the values of its document (see _visitor_text)."""
-
-    id: str
-    token: str
-    username: str
-    created: str
-    email: str | None  # visitorEmails[0].address, on the channels that know it
-    phone: str | None  # phone[0].phoneNumber, on the channels that know it
-
-
-def _visitor(
-    ids: Ids, guest: int, email: str, phone: str, created_ms: int, created: str, source: Source
-) -> Visitor:
-    kind = source.doc["type"]
-    return Visitor(
-        ids.object_id(created_ms),
-        ids.meteor() + ids.meteor(),
-        f"guest-{guest}",
-        created,
-        email if kind in ("widget", "email", "api") else None,
-        phone if kind in ("sms", "app", "widget") else None,
-    )
-
-
-class Person(NamedTuple):
-    """A contact before its rooms: the values of its document (see _contact_text)."""
-
-    id: str
-    name: str
-    email: str
-    phone: str
-    created: str
-    unknown: bool
-    plan: str
-    manager: str | None
-    sources: tuple[int, ...]  # SOURCES index of each channel
-    visitors: tuple[Visitor, ...]  # one per channel
-
-
-# Names, e-mail addresses, phone numbers, ids and tokens come from word lists and alphabets that
-# JSON needs no escape for, so the documents' text puts them between quotes as they are (the smoke
-# test checks the text is what orjson writes for the document).
+_BUCKETS = ((1, "1"), (5, "2-5"), (20, "6-20"), (100, "21-100"), (1000, "101-1000"), (None, ">1000"))
+PLANS = ("free", "pro", "enterprise")
+_SOURCE_WEIGHTS = np.array([s.weight for s in SOURCES])
+_FIRST_LOWER = [name.lower() for name in FIRST_NAMES]
+_LAST_LOWER = [name.lower() for name in LAST_NAMES]
+# what a contact's visitor knows on each source
+_KNOWS_EMAIL = np.array([s.doc["type"] in ("widget", "email", "api") for s in SOURCES], dtype=np.uint8)
+_KNOWS_PHONE = np.array([s.doc["type"] in ("sms", "app", "widget") for s in SOURCES], dtype=np.uint8)
+# The documents' text puts words between quotes as they are (the smoke test checks the text is
+# what orjson writes for the document).
 assert all(_json(word) == f'"{word}"' for word in (*FIRST_NAMES, *LAST_NAMES, *MESSAGES, *TAGS))
 # per source: a contact channel's JSON up to its visitor id, and from there to its `lastChat`
-_CHANNEL_PARTS = tuple(
+_CHANNEL_PARTS = [
     (
         f'{{"name":{_json(s.doc.get("label") or s.doc["type"])},"visitor":{{"visitorId":"',
         f'","source":{_json({k: v for k, v in s.doc.items() if k in ("type", "id")})}}},'
         f'"blocked":false,"verified":false,"details":{_json(s.doc)}',
     )
     for s in SOURCES
-)
+]
 
 
-def _visitor_text(v: Visitor, name: str, last_chat: str) -> str:
-    text = (
-        f'{{"_id":"{v.id}","token":"{v.token}","username":"{v.username}","ts":"{v.created}",'
-        f'"status":"offline","name":"{name}","_updatedAt":"{v.created}"'
-    )
-    if v.email is not None:
-        text += f',"visitorEmails":[{{"address":"{v.email}"}}]'
-    if v.phone is not None:
-        text += f',"phone":[{{"phoneNumber":"{v.phone}"}}]'
-    return f"{text}{last_chat}}}"
-
-
-def _contact_text(p: Person, last_channel: int, last_chat: str) -> str:
-    channels = ",".join(
-        f"{_CHANNEL_PARTS[source][0]}{v.id}{_CHANNEL_PARTS[source][1]}"
-        f"{last_chat if n == last_channel else ''}}}"
-        for n, (source, v) in enumerate(zip(p.sources, p.visitors, strict=True))
-    )
-    manager = "" if p.manager is None else f',"contactManager":"{p.manager}"'
-    return (
-        f'{{"_id":"{p.id}","name":"{p.name}","emails":[{{"address":"{p.email}"}}],'
-        f'"phones":[{{"phoneNumber":"{p.phone}"}}],"unknown":{"true" if p.unknown else "false"},'
-        f'"channels":[{channels}],"customFields":{{"plan":"{p.plan}"}},"preRegistration":false,'
-        f'"createdAt":"{p.created}","_updatedAt":"{p.created}"{manager}{last_chat}}}'
-    )
+def _meteors(g: np.random.Generator, n: int, length: int) -> list[str]:
+    """`n` random strings of `length` Meteor-alphabet characters."""
+    text = g.bytes(n * length).translate(_METEOR_TABLE).decode("ascii")
+    return [text[i : i + length] for i in range(0, n * length, length)]
 
 
 class _Builder:
@@ -636,8 +617,6 @@ class _Builder:
         self.staff = staff
         self.heavy = heavy
         self.cfg = cfg
-        self.rng = random.Random(task.seed)
-        self.ids = Ids(self.rng)
         self.stats = Stats()
         self.visitors: list[Document] = []
         self.contacts: list[Document] = []
@@ -652,8 +631,7 @@ class _Builder:
         self.key_rows: list[Any] = []
         self.counts: dict[tuple[str, str, str], int] = {}
         self._prefix = room_id_prefix(task.position)
-        self.np_rng = np.random.default_rng(task.seed)  # the rooms' draws, a batch at a time
-        self.plan = _Plan()
+        self.np_rng = np.random.default_rng(task.seed)  # every draw, a batch at a time
         # JSON fragments serialised once, for the room text (see _rooms)
         self._department_parts = ["", *(f',"departmentId":{_json(d)}' for d in staff.departments)]
         self._source_parts = [  # by SOURCES index: the room `source`, and its counter key parts
@@ -703,126 +681,108 @@ class _Builder:
             self._heavy(*self.task.heavy_range)
         else:
             self._ordinary()
-        # rooms come in id order (see _rooms); contact keys are sorted for local inserts
-        if self.as_rows:
+        if self.copy_text:  # COPY: the batch's keys in primary-key order (SQLite sorts them at the end)
             self.key_rows.sort()
 
-    def _emit_contact(self, p: Person, last_channel: int, rid: str, ts: str) -> None:
-        """The contact and its visitors, as documents or rows, with `lastChat` (its newest room) on
-        the contact, on that room's channel and on its visitor."""
-        stats = self.stats
-        stats.contacts += 1
-        stats.visitors += len(p.visitors)
-        last_chat = f',"lastChat":{{"_id":"{rid}","ts":"{ts}"}}'
-        visitors = [
-            (v, _visitor_text(v, p.name, last_chat if n == last_channel else ""))
-            for n, v in enumerate(p.visitors)
-        ]
-        contact = _contact_text(p, last_channel, last_chat)
-        # contact_keys as contacts.store.insert_contacts writes them (sorted(_keys(doc)))
-        keys = sorted([("email", p.email), ("phone", p.phone), *(("visitor", v.id) for v in p.visitors)])
-        stats.contact_keys += len(keys)
-        if not self.as_rows:
-            self.visitors += [orjson.loads(text) for _, text in visitors]
-            self.contacts.append(orjson.loads(contact))
-            return
-        # the columns of livechat.store._visitor_columns and contacts.store._columns
-        rows: list[Row] = [
-            (v.id, v.token, True, None if v.email is None else v.email.lower(), v.phone, text)
-            for v, text in visitors
-        ]
-        search_text = contacts_store.SEP.join((p.name, p.email, p.phone)).lower()
-        contact_row = (p.id, True, p.unknown, p.name, False, p.created, search_text, contact)
-        key_rows = [(kind, value, p.id) for kind, value in keys]
-        if self.copy_text:
-            self.visitor_rows.rows += [copy_line(row) for row in rows]
-            self.contact_rows.rows.append(copy_line(contact_row))
-            self.key_rows += [copy_line(row) for row in key_rows]
-        else:
-            self.visitor_rows.rows += rows
-            self.contact_rows.rows.append(contact_row)
-            self.key_rows += key_rows
-
-    # ---- contacts -------------------------------------------------------------------------------
     def _ordinary(self) -> None:
-        """Contacts one by one, then all their rooms at once (see _rooms), then the contacts'
+        """The batch's contacts, then all their rooms at once (see _rooms), then the contacts'
         documents with their last chat."""
-        rng, ids, stats, staff = self.rng, self.ids, self.stats, self.staff
-        guest = self.task.guest_start
-        people: list[Person] = []
-        plan = self.plan
-        for k, n_channels, created_ms in self.task.contacts:
-            name, email, phone = _person(rng)
-            picked: list[int] = []
-            while len(picked) < n_channels:
-                i = _pick_source(rng)
-                if i not in picked:
-                    picked.append(i)
-            created = iso(created_ms)
-            visitors = []
-            for i in picked:
-                visitors.append(_visitor(ids, guest, email, phone, created_ms, created, SOURCES[i]))
-                guest += 1
-            unknown = rng.random() < 0.35
-            person = Person(
-                ids.object_id(created_ms),
-                name,
-                email,
-                phone,
-                created,
-                unknown,
-                ("free", "pro", "enterprise")[rng.randrange(3)],
-                staff.agents[rng.randrange(len(staff.agents))][0]
-                if staff.agents and rng.random() < 0.2
-                else None,
-                tuple(picked),
-                tuple(visitors),
-            )
-            plan.contact(person, k, created_ms, rng.random() < self.cfg.open_room_share)
-            people.append(person)
-        planned = plan.ordinary(self.np_rng)
-        rooms = self._rooms(planned)
-        closed_channels = plan.closed_channels(planned)
-        candidates: list[tuple[str, str, int]] = []
-        terms: list[str] = []
-        for c, person in enumerate(people):
-            k = plan.counts[c]
-            newest = rooms.position[plan.ends[c] - 1]  # its last chat
-            closed = k - (1 if plan.open_newest[c] else 0)
-            stats.largest = max(stats.largest, k)
-            bucket = _bucket(k)
-            stats.contacts_by_rooms[bucket] = stats.contacts_by_rooms.get(bucket, 0) + 1
-            if closed:
-                # a source filter that matches: the channel of one of its closed rooms
-                channels = closed_channels[c]
-                term = SOURCES[person.sources[channels[rng.randrange(len(channels))]]].term
-                candidates.append((person.id, term, closed))
-                if not person.unknown:
-                    first, last = person.name.split(" ", 1)
-                    options = (first, last, last[:4].lower(), person.email.split("@")[0], person.phone[-7:])
-                    terms.append(options[rng.randrange(len(options))])
-            self._emit_contact(person, rooms.channel[newest], rooms.rid[newest], rooms.ts[newest])
-        cap = self.task.sample_cap
-        stats.sample = rng.sample(candidates, min(cap, len(candidates)))
-        stats.search_terms = rng.sample(terms, min(cap, len(terms)))
+        g, task, stats = self.np_rng, self.task, self.stats
+        counts, channels, created_ms = np.array(task.contacts, dtype=np.int64).T.copy()
+        contacts = _draw_contacts(g, created_ms, channels, task.guest_start, self.staff.agents)
+        plan = _Plan(contacts, counts, g.random(len(counts)) < self.cfg.open_room_share)
+        planned = plan.ordinary(g)
+        rooms = self._rooms(plan, planned)
+        stats.largest = max(stats.largest, int(counts.max()))
+        buckets = np.searchsorted([upper for upper, _ in _BUCKETS[:-1]], counts)
+        for (_, bucket), n in zip(
+            _BUCKETS, np.bincount(buckets, minlength=len(_BUCKETS)).tolist(), strict=True
+        ):
+            if n:
+                stats.contacts_by_rooms[bucket] = stats.contacts_by_rooms.get(bucket, 0) + n
+        # What the load run asks over HTTP: contacts with closed rooms, each with a source filter
+        # that matches (the channel of one of its closed rooms), and search terms from known ones.
+        closed = counts - plan.open_newest
+        used = np.zeros((len(counts), 3), dtype=bool)
+        is_closed = ~planned.is_open
+        used[planned.contact[is_closed], planned.channel[is_closed]] = True
+        cap = task.sample_cap
+        with_closed = np.flatnonzero(closed > 0)
+        for c in g.choice(with_closed, min(cap, len(with_closed)), replace=False).tolist():
+            channel = g.choice(np.flatnonzero(used[c]))
+            stats.sample.append((contacts.id[c], SOURCES[plan.sources[c, channel]].term, int(closed[c])))
+        known = np.flatnonzero((closed > 0) & ~contacts.unknown)
+        for c in g.choice(known, min(cap, len(known)), replace=False).tolist():
+            first, last = contacts.name[c].split(" ", 1)
+            email, phone = contacts.email[c], contacts.phone[c]
+            options = (first, last, last[:4].lower(), email.split("@")[0], phone[-7:])
+            stats.search_terms.append(options[g.integers(len(options))])
+        self._emit_contacts(plan, rooms)
 
     def _heavy(self, start: int, stop: int) -> None:
         heavy = self.heavy
         assert heavy is not None
-        plan = self.plan
-        plan.contact(heavy.person, stop - start, heavy.created_ms, False)
+        plan = _Plan(heavy.contact, np.array([stop - start]), np.zeros(1, dtype=bool))
         planned = plan.heavy(self.np_rng, heavy, start, stop)
-        rooms = self._rooms(planned)
+        rooms = self._rooms(plan, planned)
         per_channel = np.bincount(planned.channel, minlength=len(HEAVY_SOURCES)).tolist()
         self.stats.heavy_source_totals = {
             SOURCES[source].term: n for source, n in zip(HEAVY_SOURCES, per_channel, strict=True) if n
         }
         if stop == heavy.rooms:  # the last slice writes the contact and its visitors
-            newest = rooms.position[-1]
-            self._emit_contact(heavy.person, rooms.channel[newest], rooms.rid[newest], rooms.ts[newest])
+            self._emit_contacts(plan, rooms)
+
+    def _emit_contacts(self, plan: _Plan, rooms: _BuiltRooms) -> None:
+        """The contacts and their visitors, as documents or rows, with `lastChat` (its newest
+        room) on the contact, on that room's channel and on its visitor."""
+        contacts = plan.contacts
+        newest = rooms.position[plan.ends - 1].tolist()
+        visitor_rows: list[Row] = []
+        contact_rows: list[Row] = []
+        key_rows: list[Row] = []
+        documents.contact_rows(
+            visitor_rows,
+            contact_rows,
+            key_rows,
+            contacts.id,
+            contacts.name,
+            contacts.email,
+            contacts.phone,
+            contacts.created,
+            contacts.unknown.view(np.uint8),
+            contacts.plan,
+            contacts.manager,
+            contacts.first_visitor,
+            rooms.channel[newest],
+            [rooms.rid[i] for i in newest],
+            [rooms.ts[i] for i in newest],
+            contacts.visitor_id,
+            contacts.visitor_token,
+            contacts.visitor_username,
+            contacts.visitor_source,
+            _CHANNEL_PARTS,
+            _KNOWS_EMAIL,
+            _KNOWS_PHONE,
+            contacts_store.SEP,
+        )
+        stats = self.stats
+        stats.contacts += len(contact_rows)
+        stats.visitors += len(visitor_rows)
+        stats.contact_keys += len(key_rows)
+        if not self.as_rows:
+            self.visitors += [orjson.loads(row[-1]) for row in visitor_rows]
+            self.contacts += [orjson.loads(row[-1]) for row in contact_rows]
+        elif self.copy_text:
+            self.visitor_rows.rows += [copy_line(row) for row in visitor_rows]
+            self.contact_rows.rows += [copy_line(row) for row in contact_rows]
+            self.key_rows += [copy_line(row) for row in key_rows]
+        else:
+            self.visitor_rows.rows += visitor_rows
+            self.contact_rows.rows += contact_rows
+            self.key_rows += key_rows
 
     # ---- rooms --------------------------------------------------------------------------------
-    def _rooms(self, planned: _PlannedRooms) -> _BuiltRooms:
+    def _rooms(self, plan: _Plan, planned: _PlannedRooms) -> _BuiltRooms:
         """Every room of the batch, made directly as its JSON text: byte for byte what orjson
         writes for the document (the `stores` mode parses this text back and writes the document
         through `livechat.store.insert_rooms`; the smoke test checks both paths give identical
@@ -865,13 +825,13 @@ class _Builder:
         closer_user = g.integers(0, 16, n) < 11  # about 70% closed by the agent
         author_visitor = g.integers(0, 2, n) == 1
         ts = iso_many(ts_ms)
-        rids = [self._prefix + rid for rid in sorted(self._meteors(n, 14))]
-        message_ids = self._meteors(n, 17)
+        rids = [self._prefix + rid for rid in sorted(_meteors(g, n, 14))]
+        message_ids = _meteors(g, n, 17)
         tag_set = g.integers(0, len(_TAG_SETS_JSON), n)
         message = g.integers(0, len(MESSAGES), n)
-        built = _BuiltRooms(rid=rids, ts=ts, channel=planned.channel.tolist(), position=position.tolist())
+        built = _BuiltRooms(rid=rids, ts=ts, channel=planned.channel, position=position)
         rows: list[Row] = []
-        opened = room_rows(
+        opened = documents.room_rows(
             rows,
             self.counts,
             rids,
@@ -894,8 +854,8 @@ class _Builder:
             planned.contact,
             planned.visitor,
             planned.source,
-            self.plan.contact_parts,
-            self.plan.visitor_parts,
+            plan.contact_parts,
+            plan.visitor_parts,
             self._source_parts,
             self._agents,
             departments,
@@ -916,11 +876,6 @@ class _Builder:
         stats.open_rooms += opened
         stats.closed_rooms += n - opened
         return built
-
-    def _meteors(self, n: int, length: int) -> list[str]:
-        """`n` random strings of `length` Meteor-alphabet characters."""
-        text = self.np_rng.bytes(n * length).translate(_METEOR_TABLE).decode("ascii")
-        return [text[i : i + length] for i in range(0, n * length, length)]
 
 
 def build_batch(task: Task, staff: Staff, heavy: Heavy | None, cfg: GenerateConfig) -> Batch:
@@ -1324,7 +1279,7 @@ class Generator:
                 with conn.begin():
                     staff = self._staff(conn)
                 result.agents, result.departments = len(staff.agents), len(staff.departments)
-                heavy = self._heavy_identity() if cfg.heavy_rooms else None
+                heavy = self._heavy_identity(staff.agents) if cfg.heavy_rooms else None
                 tasks = self._interleave(list(self._plan(heavy)))
                 started = time.perf_counter()
                 with tqdm(
@@ -1348,7 +1303,7 @@ class Generator:
         result.build_cpu_seconds = round(self.build_cpu, 2)
         result.write_cpu_seconds = round(self.write_cpu, 2)
         if heavy is not None:
-            result.heavy_contact_id, result.heavy_rooms = heavy.person.id, heavy.rooms
+            result.heavy_contact_id, result.heavy_rooms = heavy.contact.id[0], heavy.rooms
         final = random.Random(cfg.seed + 1)
         result.sample = final.sample(result.sample, min(cfg.sample_contacts, len(result.sample)))
         result.search_terms = final.sample(
@@ -1497,19 +1452,25 @@ class Generator:
                 out.append(task)
         return [replace(task, position=n) for n, task in enumerate(out)]
 
-    def _heavy_identity(self) -> Heavy:
-        rng, ids = self.rng, self.ids
-        _, email, phone = _person(rng)
-        created_ms = START_MS
-        visitors = tuple(
-            _visitor(ids, n + 1, email, phone, created_ms, iso(created_ms), SOURCES[i])
-            for n, i in enumerate(HEAVY_SOURCES)
+    def _heavy_identity(self, agents: tuple[tuple[str, str, str], ...]) -> Heavy:
+        """The heavy contact: drawn as any contact (its first visitor is `guest-1`), then given
+        its name, its three channels and no manager."""
+        drawn = _draw_contacts(
+            np.random.default_rng(self.cfg.seed),
+            np.array([START_MS]),
+            np.array([len(HEAVY_SOURCES)]),
+            1,
+            agents,
         )
-        person = Person(
-            ids.object_id(created_ms), HEAVY_NAME, email, phone, iso(created_ms), False, "enterprise", None,
-            HEAVY_SOURCES, visitors,
-        )  # fmt: skip
-        return Heavy(person, created_ms, self.cfg.heavy_rooms)
+        contact = replace(
+            drawn,
+            name=[HEAVY_NAME],
+            unknown=np.zeros(1, dtype=bool),
+            plan=["enterprise"],
+            manager=[None],
+            visitor_source=np.array(HEAVY_SOURCES, dtype=np.int64),
+        )
+        return Heavy(contact, START_MS, self.cfg.heavy_rooms)
 
     # ---- setup ------------------------------------------------------------------------------
     def _tune(self, conn: Connection) -> None:
