@@ -19,10 +19,11 @@ One run writes, deterministically for a given `--seed`:
 Two write paths, with identical rows (tests/bench checks it table by table):
 
 - `bulk` (default): producer processes build each batch from its own seed straight into table rows.
-  A batch's contacts are drawn one by one; their rooms' times, channels and every per-room choice
-  are drawn at once as numpy arrays, timestamps formatted as arrays of characters, and each room,
-  contact and visitor document is one f-string over JSON fragments serialised once (agents,
-  sources, visitors, tag sets): byte for byte what orjson writes for the document, with the columns
+  Every choice of a batch is drawn at once as numpy arrays: its contacts (names, channels drawn by
+  weight, visitors), then their rooms' times, channels and every per-room choice; timestamps are
+  formatted as arrays of characters. Each room, contact and visitor document is then one f-string
+  over JSON fragments serialised once (agents, sources, visitors, tag sets), in loops compiled with
+  Cython (bench/_documents.pyx): byte for byte what orjson writes for the document, with the columns
   the stores extract from it. Rooms are written in a random order under increasing ids, so the
   primary-key inserts are appends while a contact's rooms stay scattered over the table. The
   closed-room counters are summed over the whole load and upserted once per key with the store's
@@ -166,9 +167,6 @@ SOURCES: tuple[Source, ...] = (
 )
 HEAVY_SOURCES = (0, 4, 2)  # the heavy contact's channels: widget, WhatsApp, e-mail
 HEAVY_WEIGHTS = (0.5, 0.35, 0.15)
-_CUMULATIVE_SOURCE_WEIGHTS = tuple(
-    sum(s.weight for s in SOURCES[: i + 1]) / sum(s.weight for s in SOURCES) for i in range(len(SOURCES))
-)
 # Fixed pools drawn once (a draw per room is slow): tag combinations, and exponential / uniform
 # samples for message counts, chat durations and first-response times.
 _POOL = random.Random(20_240_605)
@@ -236,6 +234,9 @@ class GenerateResult:
     rooms_per_s: float = 0.0
     write_seconds: float = 0.0  # of `seconds`, spent writing (the rest: building rows, or waiting for them)
     index_seconds: float = 0.0  # of `seconds`, spent building the secondary indexes after the rows
+    # ... of which (SQLite, with producers): the rooms' indexes, the wait for the side file's
+    # counters, keys and indexes (built meanwhile by another process), and its merge
+    end_phase: dict[str, float] = field(default_factory=dict)
     build_cpu_seconds: float = 0.0  # CPU the producers spent building rows (all producers together)
     write_cpu_seconds: float = 0.0  # CPU the producers spent writing them (waits for the lock excluded)
 
@@ -1263,6 +1264,7 @@ class Generator:
         self.ids = Ids(self.rng)
         self.write_seconds = 0.0
         self.index_seconds = 0.0
+        self.end_phase: dict[str, float] = {}
         self.build_cpu = 0.0
         self.write_cpu = 0.0
 
@@ -1300,6 +1302,7 @@ class Generator:
         result.rooms_per_s = result.rooms / result.seconds if result.seconds else 0.0
         result.write_seconds = round(self.write_seconds, 2)
         result.index_seconds = round(self.index_seconds, 2)
+        result.end_phase = self.end_phase
         result.build_cpu_seconds = round(self.build_cpu, 2)
         result.write_cpu_seconds = round(self.write_cpu, 2)
         if heavy is not None:
@@ -1369,10 +1372,17 @@ class Generator:
             )
             builder.start()
             _create_indexes(conn, [index for index in indexes if index not in side])
+            rooms_done = time.perf_counter()
             builder.join()
             if builder.exitcode != 0:
                 raise RuntimeError(f"building the side file's indexes failed ({builder.exitcode})")
+            side_done = time.perf_counter()
             _merge_side_file(url, side)
+            self.end_phase = {
+                "rooms_indexes": round(rooms_done - started, 2),
+                "side_file_wait": round(side_done - rooms_done, 2),
+                "merge": round(time.perf_counter() - side_done, 2),
+            }
         else:
             _create_indexes(conn, indexes)
         self.index_seconds = time.perf_counter() - started
@@ -1600,6 +1610,9 @@ def main(argv: list[str] | None = None, *, out: Callable[[str], None] = print) -
         f"building rows, {result.write_cpu_seconds:.1f} s writing them)"
         + (f" (+{settle:.1f} s VACUUM ANALYZE)" if settle > 0.05 else "")
     )
+    if result.end_phase:
+        parts = (f"{key.replace('_', ' ')} {value:.1f}" for key, value in result.end_phase.items())
+        out("end phase (s): " + ", ".join(parts))
     out(
         f"heavy contact {result.heavy_contact_id}: {result.heavy_rooms:,} closed rooms "
         f"{result.heavy_source_totals}"

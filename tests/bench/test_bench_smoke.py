@@ -63,7 +63,8 @@ def test_generator_loads_exact_data_through_the_stores(tmp_path: Path) -> None:
         with bulk_engine.connect() as conn:  # the load left the file as the server expects it
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         timing = {"seconds", "rooms_per_s", "mode", "producers", "write_seconds", "index_seconds"}
-        timing |= {"build_cpu_seconds", "write_cpu_seconds"}
+        timing |= {"build_cpu_seconds", "write_cpu_seconds", "end_phase"}
+        assert set(result.end_phase) == {"rooms_indexes", "side_file_wait", "merge"}
         assert {k: v for k, v in result.summary().items() if k not in timing} == {
             k: v for k, v in reference.summary().items() if k not in timing
         }
