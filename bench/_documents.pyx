@@ -39,7 +39,7 @@ def room_rows(
     cdef int opened = 0
     cdef str rid, ts_, lm_, served_, closed_, text, author, closer, contact_id, fname
     cdef str v_closed, v_open, v_author, v_closer, v_id, v_token
-    cdef str source_json, source_type, source_alias, ft, dept
+    cdef str source_json, source_type, ft, dept
     cdef tuple agent_parts, key
     cdef object closed_value, source_alias_value
     for i in range(n):
