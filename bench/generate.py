@@ -770,17 +770,18 @@ class _Builder:
         stats.contacts += len(contact_rows)
         stats.visitors += len(visitor_rows)
         stats.contact_keys += len(key_rows)
+        self._keep(self.visitor_rows, visitor_rows, self.visitors)
+        self._keep(self.contact_rows, contact_rows, self.contacts)
+        if self.as_rows:  # the stores mode writes the keys itself, from the contacts
+            self.key_rows += [copy_line(row) for row in key_rows] if self.copy_text else key_rows
+
+    def _keep(self, table: _RowTable, rows: list[Row], documents: list[Document]) -> None:
+        """A table's rows as built: as tuples or COPY lines, or (stores mode) their documents
+        parsed back from the text."""
         if not self.as_rows:
-            self.visitors += [orjson.loads(row[-1]) for row in visitor_rows]
-            self.contacts += [orjson.loads(row[-1]) for row in contact_rows]
-        elif self.copy_text:
-            self.visitor_rows.rows += [copy_line(row) for row in visitor_rows]
-            self.contact_rows.rows += [copy_line(row) for row in contact_rows]
-            self.key_rows += [copy_line(row) for row in key_rows]
+            documents += [orjson.loads(row[-1]) for row in rows]
         else:
-            self.visitor_rows.rows += visitor_rows
-            self.contact_rows.rows += contact_rows
-            self.key_rows += key_rows
+            table.rows += [copy_line(row) for row in rows] if self.copy_text else rows
 
     # ---- rooms --------------------------------------------------------------------------------
     def _rooms(self, plan: _Plan, planned: _PlannedRooms) -> _BuiltRooms:
@@ -791,7 +792,7 @@ class _Builder:
         as arrays; each room is then one f-string over fragments serialised once (the visitor,
         agents, sources, tag sets), which costs a fraction of building a dict per room and
         serialising it. That per-room loop is compiled (`room_rows` in bench/_documents.pyx,
-        Cython): interpreted, it cost about two thirds of a room's building."""
+        Cython): this method took 7.8 µs per room with it interpreted, 4.3 µs compiled."""
         g = self.np_rng
         n = len(planned.ts_ms)
         # Rooms reach a real table over time, interleaved between contacts, not one contact's
@@ -866,12 +867,7 @@ class _Builder:
             _MESSAGES_JSON,
             2 if agents else 1,
         )
-        if not self.as_rows:
-            self.rooms += [orjson.loads(row[-1]) for row in rows]
-        elif self.copy_text:
-            self.room_rows.rows += [copy_line(row) for row in rows]
-        else:
-            self.room_rows.rows += rows
+        self._keep(self.room_rows, rows, self.rooms)
         stats = self.stats
         stats.rooms += n
         stats.open_rooms += opened
