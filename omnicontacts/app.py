@@ -8,7 +8,9 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+from anyio import to_thread
 from sqlalchemy import Engine
+from sqlalchemy.pool import QueuePool
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -34,6 +36,13 @@ def _route(path: str, methods: dict[str, Endpoint], pipeline: Pipeline) -> Route
         return await pipeline(request, endpoint)
 
     return Route(path, dispatch, methods=["GET", "POST", "PUT", "DELETE", "PATCH"], name=path)
+
+
+def request_threads(engine: Engine, config: Config) -> int:
+    """Requests run at once per process: one per pooled connection (the engine's own pool size
+    when it has a fixed-size pool, else the configured size)."""
+    pool = engine.pool
+    return pool.size() if isinstance(pool, QueuePool) else config.pool_size
 
 
 def create_app(config: Config, engine: Engine | None = None) -> Starlette:
@@ -66,6 +75,10 @@ def create_app(config: Config, engine: Engine | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[dict[str, Any]]:
+        # A request runs on a worker thread holding one pooled connection for its duration: as
+        # many threads as connections, so requests beyond that wait on the event loop instead of
+        # in the pool, and the pool never opens and closes extra connections under load.
+        to_thread.current_default_thread_limiter().total_tokens = request_threads(db, config)
         yield {}
         if owns_engine:
             db.dispose()

@@ -32,12 +32,13 @@ def make_engine(url: str, *, pool_size: int = 8) -> Engine:
         path = url.split("///", 1)[1] if "///" in url else ""
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        in_memory = path in ("", ":memory:")
         engine = create_engine(
             url,
             json_serializer=_json_dumps,
             json_deserializer=orjson.loads,
             connect_args={"check_same_thread": False, "timeout": 30},
-            poolclass=NullPool if path in ("", ":memory:") else None,
+            **({"poolclass": NullPool} if in_memory else {"pool_size": pool_size, "max_overflow": 0}),
         )
         _configure_sqlite(engine)
         return engine
@@ -46,7 +47,7 @@ def make_engine(url: str, *, pool_size: int = 8) -> Engine:
         json_serializer=_json_dumps,
         json_deserializer=orjson.loads,
         pool_size=pool_size,
-        max_overflow=pool_size,
+        max_overflow=0,
         pool_pre_ping=True,
     )
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ARRAY, ColumnElement, Numeric, Text, bindparam, case, cast, func
+from sqlalchemy import ARRAY, ColumnElement, Numeric, Text, bindparam, case, cast, func, or_
 from sqlalchemy.sql.elements import UnaryExpression
 
 SortKeys = Sequence[tuple[str, int]]
@@ -81,12 +81,13 @@ def _json_clauses(doc: ColumnElement[Any], segments: list[str], direction: int, 
     if json_path is None:
         return []
     json_kind = func.json_type(doc, json_path)
+    # (= ... OR = ... rather than IN: an IN list is an expanding parameter, rendered per call)
     rank = case(
-        (json_kind.in_(["integer", "real"]), 1),
+        (or_(json_kind == "integer", json_kind == "real"), 1),
         (json_kind == "text", 2),
         (json_kind == "object", 3),
         (json_kind == "array", 4),
-        (json_kind.in_(["true", "false"]), 5),
+        (or_(json_kind == "true", json_kind == "false"), 5),
         else_=0,
     )
     extracted = func.json_extract(doc, json_path)
