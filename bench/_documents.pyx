@@ -41,7 +41,7 @@ def room_rows(
     cdef str v_closed, v_open, v_author, v_closer, v_id, v_token
     cdef str source_json, source_type, ft, dept
     cdef tuple agent_parts, key
-    cdef object closed_value, source_alias_value
+    cdef object closed_value, source_alias_value, dept_id
     for i in range(n):
         rid = rids[i]
         ts_ = ts[i]
@@ -51,7 +51,7 @@ def room_rows(
         contact_id, fname = contacts[contact[i]]
         v_closed, v_open, v_author, v_closer, v_id, v_token = visitors[visitor[i]]
         source_json, source_type, source_alias_value = sources[source[i]]
-        dept = departments[department[i]]
+        dept, dept_id = departments[department[i]]
         text = (
             f'{{"_id":"{rid}","t":"l","fname":{fname},"ts":"{ts_}","lm":"{lm_}",'
             f'"msgs":{msgs_},"usersCount":{users_count},"cl":false,'
@@ -94,7 +94,7 @@ def room_rows(
         rows.append(
             (
                 rid, "l", contact_id, v_id, v_token, bool(is_open[i]), ts_, closed_value, source_type,
-                source_alias_value, text,
+                source_alias_value, dept_id, text,
             )
         )
     return opened

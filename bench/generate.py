@@ -635,7 +635,11 @@ class _Builder:
         self._prefix = room_id_prefix(task.position)
         self.np_rng = np.random.default_rng(task.seed)  # every draw, a batch at a time
         # JSON fragments serialised once, for the room text (see _rooms)
-        self._department_parts = ["", *(f',"departmentId":{_json(d)}' for d in staff.departments)]
+        # (the room's `departmentId` member, its department_id column), by department index; 0: none
+        self._department_parts = [
+            ("", None),
+            *((f',"departmentId":{_json(d)}', d) for d in staff.departments),
+        ]
         self._source_parts = [  # by SOURCES index: the room `source`, and its counter key parts
             (
                 _json(s.doc),

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import ARRAY, ColumnElement, Numeric, Text, bindparam, case, cast, func, or_
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.sql.elements import UnaryExpression
 
 SortKeys = Sequence[tuple[str, int]]
@@ -60,12 +61,23 @@ def order_by(
     return clauses
 
 
+def _is_jsonb(doc: ColumnElement[Any]) -> bool:
+    """Whether `doc` is stored as `jsonb` on PostgreSQL (tables.Doc) rather than `json`
+    (tables.RoomDoc)."""
+    mapping = getattr(doc.type, "_variant_mapping", {})
+    return isinstance(mapping.get("postgresql", doc.type), JSONB)
+
+
 def _json_clauses(doc: ColumnElement[Any], segments: list[str], direction: int, dialect: str) -> list[Any]:
     if dialect == "postgresql":
         path = bindparam(None, segments, type_=ARRAY(Text))
-        value = doc.op("#>")(path)
+        value: ColumnElement[Any] = doc.op("#>")(path)
         text = doc.op("#>>", return_type=Text)(path)
-        kind = func.jsonb_typeof(value)
+        if _is_jsonb(doc):
+            kind = func.jsonb_typeof(value)
+        else:  # a `json` (text) document: the extracted value compares as jsonb, as everywhere else
+            kind = func.json_typeof(value)
+            value = cast(value, JSONB)
         rank = case(
             (kind == "number", 1),
             (kind == "string", 2),

@@ -6,7 +6,8 @@ the total.
 - The page is read in two steps inside it: first the room ids of the page, straight from the
   index `ix_rooms_history (contact_id, closed_at DESC, id)` (or `ix_rooms_contact_ts` when sorting
   by `ts`) - skipping `offset` entries there costs index entries, not documents - then the
-  documents of those ids only, each with its department's name.
+  documents of those ids only, each with its department's name (joined on the room's copied-out
+  `department_id`; the document itself is text on both engines, see tables.RoomDoc).
 - `total` comes from `contact_room_counts`, closed rooms per (contact, source type, source
   alias), kept exact by `livechat.store` in the same transaction as every room write. A contact
   with 100,000 conversations therefore costs a handful of counter rows, not 100,000 index entries,
@@ -162,7 +163,7 @@ def _statement(
             D.id.label("department_id"),
             D.name.label("department_name"),
         )
-        .select_from(tables.rooms.outerjoin(tables.departments, D.id == R.doc["departmentId"].as_string()))
+        .select_from(tables.rooms.outerjoin(tables.departments, D.id == R.department_id))
         .where(R.id.in_(ids))
         .subquery("page")
     )

@@ -91,7 +91,15 @@ def _room_columns(doc: Document) -> dict[str, Any]:
         # lower-cased copies for the case-insensitive history `source` filter
         "source_type": _lower(source.get("type")),
         "source_alias": _lower(source.get("alias")),
+        "department_id": _department_id(doc),
     }
+
+
+def _department_id(doc: Document) -> str | None:
+    """The department a room names, when it names one by a (non-empty) string id: what the
+    department lookup of a history row can match."""
+    value = doc.get("departmentId")
+    return value if isinstance(value, str) and value else None
 
 
 _rooms = Collection(tables.rooms, _room_columns)
