@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event
 
+from omnicontacts.history import store as history_store
 from tests.history.builders import add_contact, add_department, add_rooms, room
 from tests.support import Api
 
@@ -102,3 +103,38 @@ def test_departments_come_with_the_page(api: Api, contact: str) -> None:
     body = api.get(PATH, {"contactId": contact, "count": 4}).json()
     departments = [row.get("department") for row in body["history"]]
     assert departments == [None, {"_id": "dep-1", "name": "Sales"}] * 2
+
+
+@pytest.mark.parametrize("sort", [[("closedAt", -1)], [("ts", 1)], [("servedBy.username", 1), ("ts", -1)]])
+def test_the_page_read_along_the_index_and_by_its_ids_agree(api: Api, sort: list[tuple[str, int]]) -> None:
+    """Near the start a page is read along the index, further on by its ids first
+    (history.store.DIRECT_OFFSET): both statements answer the same rooms, departments and total."""
+    contact_id = add_contact(api.engine)
+    add_department(api.engine, "dep-1", "Sales")
+    agents = ["amy", "Bob", "zed"]
+    add_rooms(
+        api.engine,
+        [
+            room(
+                contact_id,
+                f"2024-{1 + n % 12:02d}-{1 + n % 28:02d}T10:00:00.000Z",
+                ts=f"2023-{1 + n % 12:02d}-01T00:00:00.000Z",
+                servedBy={"_id": f"a{n % 3}", "username": agents[n % 3]},
+                **({"departmentId": "dep-1"} if n % 2 else {}),
+            )
+            for n in range(40)
+        ],
+    )
+    query = history_store.HistoryQuery(contact_id)
+    with api.engine.connect() as conn:
+        for offset, limit in ((0, 25), (10, 7), (35, 25), (0, None)):
+            params = {**query.params(), "offset": offset, **({"limit": limit} if limit else {})}
+            direct, by_ids = (
+                history_store._statement(
+                    conn.dialect, tuple(sort), query.shape(), limit is not None, form
+                ).rows(conn, params)
+                for form in (True, False)
+            )
+            assert direct == by_ids
+            assert len(direct) == min(limit or 40, 40 - offset)
+            assert direct[0][0] == 40
