@@ -3,11 +3,12 @@
 A request is ONE statement (`read_page`): the contact (enabled, or no row at all), the page, and
 the total.
 
-- The page is read in two steps inside it: first the room ids of the page, straight from the
-  index `ix_rooms_history (contact_id, closed_at DESC, id)` (or `ix_rooms_contact_ts` when sorting
-  by `ts`) - skipping `offset` entries there costs index entries, not documents - then the
-  documents of those ids only, each with its department's name (joined on the room's copied-out
-  `department_id`; the document itself is text on both engines, see tables.RoomDoc).
+- The page follows the index `ix_rooms_history (contact_id, closed_at DESC, id)` (or
+  `ix_rooms_contact_ts` when sorting by `ts`). Its first pages (offset up to DIRECT_OFFSET) are
+  read along it with their documents; deeper pages in two steps: first the page's room ids from
+  the index - skipping `offset` entries there costs index entries, not documents - then the
+  documents of those ids only. Each room comes with its department's name, joined on the room's
+  copied-out `department_id` (the document itself is text on both engines, see tables.RoomDoc).
 - `total` comes from `contact_room_counts`, closed rooms per (contact, source type, source
   alias), kept exact by `livechat.store` in the same transaction as every room write. A contact
   with 100,000 conversations therefore costs a handful of counter rows, not 100,000 index entries,
