@@ -924,7 +924,7 @@ class _RowTable:
 
 
 # ---- producer processes -----------------------------------------------------------------------
-_CONTEXT: tuple[Staff, Heavy | None, GenerateConfig, str | None, Any, Any] | None = None
+_CONTEXT: tuple[Staff, Heavy | None, GenerateConfig, str | None, Any, Any, dict[str, str]] | None = None
 _CONNECTION: Any = None  # the producer's own connection to the target database
 _SIDE: Any = None  # SQLite: its connection to the side file (visitors, contacts, contact keys)
 SIDE_TABLES = ("visitors", "contacts", "contact_keys")
@@ -935,10 +935,16 @@ SIDE_LOAD = {"contact_keys": "contact_keys_load"}
 
 
 def _init_producer(
-    staff: Staff, heavy: Heavy | None, cfg: GenerateConfig, url: str | None, write_lock: Any, side_lock: Any
+    staff: Staff,
+    heavy: Heavy | None,
+    cfg: GenerateConfig,
+    url: str | None,
+    write_lock: Any,
+    side_lock: Any,
+    key_fills: dict[str, str],
 ) -> None:
     global _CONTEXT
-    _CONTEXT = (staff, heavy, cfg, url, write_lock, side_lock)
+    _CONTEXT = (staff, heavy, cfg, url, write_lock, side_lock, key_fills)
     gc.disable()  # documents hold no reference cycles; the collector only slows batch building
 
 
@@ -951,7 +957,7 @@ def _produce(task: Task) -> Rows:
     one file, the other can write the other file or build its next batch."""
     global _CONNECTION, _SIDE
     assert _CONTEXT is not None
-    staff, heavy, cfg, url, write_lock, side_lock = _CONTEXT
+    staff, heavy, cfg, url, write_lock, side_lock, key_fills = _CONTEXT
     assert url is not None
     pg = url.startswith("postgresql")
     cpu = time.process_time()
@@ -977,7 +983,7 @@ def _produce(task: Task) -> Rows:
                 connection.execute("BEGIN IMMEDIATE")
                 for table, columns, data in tables:
                     if data:
-                        keys = _keys_fill_sql(connection, table)
+                        keys = key_fills.get(table)
                         if keys:
                             last = connection.execute(f'SELECT max(rowid) FROM "{table}"').fetchall()[0][0]
                         connection.executemany(_insert_sql(SIDE_LOAD.get(table, table), columns), data)
@@ -1083,7 +1089,7 @@ def _merge_side_file(url: str, indexes: list[Index]) -> None:
 # writing the rooms, the producers copy the columns the rooms' indexes hold, with the same rowid,
 # into a narrow table declared like the rooms table (same types: same affinity, same stored
 # values); the indexes are built on that table - the very same B-trees, whose entries are (key
-# columns, rowid) - and then handed to `rooms` in the schema (`_adopt_indexes`). The smoke test runs
+# columns, rowid) - and then handed to `rooms` in the schema (`_build_from_keys`). The smoke test runs
 # `PRAGMA integrity_check`, which checks every index entry against its table row.
 KEYED_TABLES = ("rooms",)
 
@@ -1092,10 +1098,13 @@ def _keys_table(table: str) -> str:
     return f"{table}_index_keys"
 
 
-def _index_columns(conn: Connection, indexes: list[Index]) -> dict[str, list[str]]:
-    """Per keyed table, the columns its secondary indexes hold, in table order (read before the
-    indexes are dropped)."""
-    out: dict[str, list[str]] = {}
+KeyColumns = dict[str, list[tuple[str, str]]]  # keyed table -> its indexed (column, declared type)
+
+
+def _index_columns(conn: Connection, indexes: list[Index]) -> KeyColumns:
+    """Per keyed table, the columns its secondary indexes hold, in table order, with their declared
+    types (read before the indexes are dropped)."""
+    out: KeyColumns = {}
     for table in KEYED_TABLES:
         used = {
             str(row[0])
@@ -1103,42 +1112,31 @@ def _index_columns(conn: Connection, indexes: list[Index]) -> dict[str, list[str
             if index.table == table
             for row in conn.exec_driver_sql(f"SELECT name FROM pragma_index_info('{index.name}')")
         }
-        declared = [
-            str(row[0]) for row in conn.exec_driver_sql(f"SELECT name FROM pragma_table_info('{table}')")
-        ]
+        declared = conn.exec_driver_sql(f"SELECT name, type FROM pragma_table_info('{table}')").all()
         if used:
-            out[table] = [c for c in declared if c in used]
+            out[table] = [(str(name), str(type_)) for name, type_ in declared if name in used]
     conn.commit()
     return out
 
 
-def _make_keys_tables(conn: Connection, columns: dict[str, list[str]]) -> None:
+def _make_keys_tables(conn: Connection, columns: KeyColumns) -> None:
     with conn.begin():
-        for table, names in columns.items():
-            types = {
-                str(row[0]): str(row[1])
-                for row in conn.exec_driver_sql(f"SELECT name, type FROM pragma_table_info('{table}')")
-            }
-            declared = ", ".join(f'"{c}" {types[c]}' for c in names)
-            conn.exec_driver_sql(f'CREATE TABLE "{_keys_table(table)}" ({declared})')
+        for table, declared in columns.items():
+            listed = ", ".join(f'"{name}" {type_}' for name, type_ in declared)
+            conn.exec_driver_sql(f'CREATE TABLE "{_keys_table(table)}" ({listed})')
 
 
-_KEYS_FILL: dict[str, str | None] = {}
-
-
-def _keys_fill_sql(connection: Any, table: str) -> str | None:
-    """The statement copying a batch's index keys of `table` (rows past the rowid bound to it)
-    into its keys table; None when `table` has none in this file."""
-    if table not in _KEYS_FILL:
-        keys = _keys_table(table)
-        names = [str(row[0]) for row in connection.execute(f"SELECT name FROM pragma_table_info('{keys}')")]
-        listed = ", ".join(f'"{c}"' for c in names)
-        _KEYS_FILL[table] = (
-            f'INSERT INTO "{keys}" (rowid, {listed}) SELECT rowid, {listed} FROM "{table}" WHERE rowid > ?'
-            if names
-            else None
+def _keys_fills(columns: KeyColumns) -> dict[str, str]:
+    """Per keyed table, the statement a producer runs after writing a batch of its rows: copy the
+    index keys of the rows past the rowid bound to it into the keys table."""
+    out = {}
+    for table, declared in columns.items():
+        listed = ", ".join(f'"{name}"' for name, _ in declared)
+        out[table] = (
+            f'INSERT INTO "{_keys_table(table)}" (rowid, {listed}) '
+            f'SELECT rowid, {listed} FROM "{table}" WHERE rowid > ?'
         )
-    return _KEYS_FILL[table]
+    return out
 
 
 _INDEX_DDL = re.compile(r'CREATE INDEX ("?)(\w+)\1 ON ("?)(\w+)\3 \(')
@@ -1444,7 +1442,7 @@ class Generator:
             return
         writer = _BulkWriter(conn, self.cfg.commit_rooms)
         indexes = _secondary_indexes(conn)
-        key_columns = {} if writer.pg or producers <= 0 else _index_columns(conn, indexes)
+        key_columns: KeyColumns = {} if writer.pg or producers <= 0 else _index_columns(conn, indexes)
         _drop_indexes(conn, indexes)
         collecting = gc.isenabled()
         gc.disable()
@@ -1459,7 +1457,10 @@ class Generator:
                 if not writer.pg:
                     _make_side_file(conn, url)
                     _make_keys_tables(conn, key_columns)
-                with context.Pool(producers, _init_producer, (staff, heavy, self.cfg, url, *locks)) as pool:
+                fills = _keys_fills(key_columns)
+                with context.Pool(
+                    producers, _init_producer, (staff, heavy, self.cfg, url, *locks, fills)
+                ) as pool:
                     pending: deque[Any] = deque()
                     queue = iter(tasks)
                     for task in queue:  # keep a bounded number of batches in flight, in order
